@@ -1,0 +1,56 @@
+// Config: every timing and size the protocol core uses, with the defaults it ships with.
+// docs/design.md explains each default; change them together with that table.
+#pragma once
+
+#include "core/time.hpp"
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include <convoy/address.hpp>
+
+namespace convoy::core {
+
+using namespace std::chrono_literals;
+
+struct Config {
+  /// One probe per period; Lifeguard stretches it while the node itself is unhealthy.
+  Duration probe_interval = 1s;
+  /// Wait this long for a direct ack before asking `indirect_probes` relays.
+  Duration probe_timeout = 500ms;
+  /// k: relays asked to probe a target that missed its direct ack.
+  std::uint32_t indirect_probes = 3;
+  /// Suspicion lasts suspicion_mult × max(1, log10 N) × probe_interval when confirmed by k
+  /// others, and up to suspicion_max_mult times that without confirmations (Lifeguard).
+  double suspicion_mult = 4.0;
+  double suspicion_max_mult = 6.0;
+  /// Local health awareness (Lifeguard): probe interval and timeout are scaled by (1 + score),
+  /// score in [0, awareness_max].
+  std::uint32_t awareness_max = 8;
+
+  /// Every gossip interval, send queued updates to `fanout` random members.
+  Duration gossip_interval = 200ms;
+  std::uint32_t fanout = 3;
+  /// Each update is sent at most factor × ⌈ln(N+1)⌉ times.
+  std::uint32_t dissemination_factor = 3;
+  /// Bytes per datagram, envelope included.
+  std::size_t packet_budget = 1400;
+  /// Stream messages (join, push-pull) larger than this are refused.
+  std::size_t max_stream_message = 64u << 20;
+
+  /// Full-state push-pull with one random live member; scaled up with log N for big clusters.
+  Duration push_pull_interval = 30s;
+  /// Partition healing: push-pull with a recently dead member or a seed this often.
+  Duration reconnect_interval = 10s;
+  /// Dead and left members are forgotten after this long (and stop being reconnect targets).
+  Duration reap_after = 5min;
+
+  /// How long to wait for a seed's join response before trying the next seed.
+  Duration join_timeout = 2s;
+  /// Rounds over the whole seed list before the join is declared failed.
+  std::uint32_t join_rounds = 3;
+};
+
+}  // namespace convoy::core

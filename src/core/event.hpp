@@ -1,0 +1,33 @@
+// Event: what the core tells its driver about membership. Drivers turn them into subscriptions
+// (runtime) or into figures (simulator). They are values; the core keeps no reference to them.
+#pragma once
+
+#include <convoy/address.hpp>
+#include <convoy/member_id.hpp>
+
+#include <cstdint>
+#include <string>
+
+namespace convoy::core {
+
+struct Event {
+  enum class Kind : std::uint8_t {
+    member_joined,   ///< first heard of as alive
+    member_suspect,  ///< suspected of having failed
+    member_alive,    ///< refuted a suspicion, or came back with a higher incarnation
+    member_dead,     ///< declared failed
+    member_left,     ///< departed gracefully
+    member_reaped,   ///< dead or left long enough to be forgotten
+    self_refuted,    ///< this node refuted a suspicion (or death) of itself
+    joined,          ///< this node's join through a seed succeeded
+    join_failed,     ///< no seed answered: `detail` says what was tried
+  };
+
+  Kind kind;
+  MemberId id;
+  std::uint64_t incarnation = 0;
+  Address address;
+  std::string detail;
+};
+
+}  // namespace convoy::core
