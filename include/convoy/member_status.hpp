@@ -13,10 +13,14 @@ enum class MemberStatus : std::uint8_t { alive = 1, suspect = 2, dead = 3, left 
 /// "alive", "suspect", "dead" or "left".
 [[nodiscard]] constexpr std::string_view to_string(MemberStatus s) {
   switch (s) {
-    case MemberStatus::alive: return "alive";
-    case MemberStatus::suspect: return "suspect";
-    case MemberStatus::dead: return "dead";
-    case MemberStatus::left: return "left";
+    case MemberStatus::alive:
+      return "alive";
+    case MemberStatus::suspect:
+      return "suspect";
+    case MemberStatus::dead:
+      return "dead";
+    case MemberStatus::left:
+      return "left";
   }
   return "unknown";
 }

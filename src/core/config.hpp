@@ -37,11 +37,17 @@ struct Config {
   std::uint32_t dissemination_factor = 3;
   /// Bytes per datagram, envelope included.
   std::size_t packet_budget = 1400;
-  /// Stream messages (join, push-pull) larger than this are refused.
-  std::size_t max_stream_message = 64u << 20;
+  /// Stream messages (join, push-pull) larger than this are refused. 10,000 members' state is
+  /// about 330 KB; protobuf's in-memory form of a hostile message can be ~64× its size, so the
+  /// limit is what bounds a decoder's memory.
+  std::size_t max_stream_message = 4u << 20;
 
   /// Full-state push-pull with one random live member; scaled up with log N for big clusters.
   Duration push_pull_interval = 30s;
+  /// A joiner's first push-pull comes this soon after its join. Rumours that started while the
+  /// cluster did not yet know the joiner can die out before reaching it (they live about
+  /// factor × ln N sends ≈ a second); this one exchange repairs that.
+  Duration post_join_sync = 5s;
   /// Partition healing: push-pull with a recently dead member or a seed this often.
   Duration reconnect_interval = 10s;
   /// Dead and left members are forgotten after this long (and stop being reconnect targets).

@@ -18,11 +18,11 @@
 #include <convoy/member_status.hpp>
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <optional>
 #include <random>
 #include <span>
-#include <unordered_map>
 #include <vector>
 
 namespace convoy::core {
@@ -81,7 +81,6 @@ class Node {
     MemberId target;
     TimePoint sent_at;
     TimePoint indirect_at;  ///< when to fall back to indirect probes
-    TimePoint deadline;     ///< end of the probe: suspect if nothing came back
     bool acked = false;
     bool indirect_sent = false;
     std::uint32_t nacks_expected = 0;
@@ -92,7 +91,6 @@ class Node {
     Address requester;
     std::uint64_t requester_seq = 0;
     TimePoint nack_at;
-    bool answered = false;
   };
 
   // Message handling.
@@ -102,15 +100,16 @@ class Node {
   void on_nack(const wire::Nack& nack);
   void on_ping_req(const Address& from, const wire::PingReq& req, TimePoint now);
   void on_join_request(const Address& from, const wire::JoinRequest& req, TimePoint now);
-  void on_join_response(const wire::JoinResponse& resp, TimePoint now);
+  void on_join_response(const Address& from, const wire::JoinResponse& resp, TimePoint now);
   void on_push_pull(const Address& from, const wire::PushPull& pp, TimePoint now);
 
   // Membership rules.
-  /// Applies one piece of news; returns true if it changed our view (and so is worth spreading).
-  bool apply(const wire::MemberUpdate& update, TimePoint now, bool from_full_state);
+  /// Where news came from: gossip is spread on; a joiner's download of the cluster's state is
+  /// not (the cluster knows it already); a push-pull merge is, and reports deaths as suspicion.
+  enum class ApplyMode : std::uint8_t { gossip, join_state, push_pull };
+  /// Applies one piece of news; returns true if it changed our view.
+  bool apply(const wire::MemberUpdate& update, TimePoint now, ApplyMode mode);
   void refute(std::uint64_t seen_incarnation, TimePoint now);
-  void set_status(std::uint32_t slot, MemberStatus status, std::uint64_t incarnation,
-                  TimePoint now);
   void start_suspicion(std::uint32_t slot, TimePoint now);
   void declare_dead(std::uint32_t slot, TimePoint now);
   void enqueue(std::uint32_t slot);
@@ -128,7 +127,10 @@ class Node {
   void reschedule(TimePoint now);
 
   // Sending.
-  void send(const Address& to, wire::Body body, TimePoint now);
+  /// Sends a datagram with as many queued updates as fit. `buddy`: a member slot whose current
+  /// state goes first, ahead of the queue.
+  void send(const Address& to, wire::Body body, TimePoint now,
+            std::uint32_t buddy = MemberTable::kNoSlot);
   void send_stream(const Address& to, wire::Packet packet);
   [[nodiscard]] std::vector<wire::MemberUpdate> full_state() const;
   [[nodiscard]] wire::MemberUpdate self_update() const;
@@ -152,13 +154,20 @@ class Node {
   bool started_ = false;
   bool joined_ = false;
   bool left_ = false;
-  bool self_queued_ = false;
   std::uint64_t self_generation_ = 0;
   std::uint32_t awareness_ = 0;
   std::uint64_t next_seq_ = 1;
 
   std::optional<PendingProbe> probe_;
-  std::unordered_map<std::uint64_t, Relay> relays_;
+  std::map<std::uint64_t, Relay> relays_;  // ordered: iteration order decides send order
+
+  /// Dead and left members to forget; FIFO because reap_after is one constant.
+  struct ReapEntry {
+    TimePoint at;
+    std::uint32_t slot = 0;
+    std::uint64_t generation = 0;
+  };
+  std::deque<ReapEntry> reap_queue_;
 
   std::vector<Address> seeds_;
   std::size_t join_attempt_ = 0;

@@ -1,0 +1,55 @@
+// MemberTable: slot bookkeeping and per-status counts (see member_table.hpp).
+#include "core/member_table.hpp"
+
+namespace convoy::core {
+
+std::uint32_t MemberTable::find(const MemberId& id) const {
+  auto it = index_.find(id);
+  return it == index_.end() ? kNoSlot : it->second;
+}
+
+std::uint32_t MemberTable::insert(const MemberId& id, std::uint64_t incarnation,
+                                  MemberStatus status, const Address& address, TimePoint now) {
+  std::uint32_t slot;
+  if (!free_.empty()) {
+    slot = free_.back();
+    free_.pop_back();
+  } else {
+    slot = static_cast<std::uint32_t>(slots_.size());
+    slots_.emplace_back();
+  }
+  MemberRecord& r = slots_[slot];
+  r.id = id;
+  r.incarnation = incarnation;
+  r.status = status;
+  r.address = address;
+  r.changed_at = now;
+  r.generation = next_generation();
+  index_.emplace(id, slot);
+  ++counts_[static_cast<std::size_t>(status)];
+  return slot;
+}
+
+void MemberTable::update(std::uint32_t slot, std::uint64_t incarnation, MemberStatus status,
+                         const Address& address, TimePoint now) {
+  MemberRecord& r = slots_[slot];
+  if (r.status != status) {
+    --counts_[static_cast<std::size_t>(r.status)];
+    ++counts_[static_cast<std::size_t>(status)];
+    r.changed_at = now;
+    r.status = status;
+  }
+  r.incarnation = incarnation;
+  r.address = address;
+  r.generation = next_generation();
+}
+
+void MemberTable::erase(std::uint32_t slot) {
+  MemberRecord& r = slots_[slot];
+  --counts_[static_cast<std::size_t>(r.status)];
+  index_.erase(r.id);
+  r = MemberRecord{};
+  free_.push_back(slot);
+}
+
+}  // namespace convoy::core

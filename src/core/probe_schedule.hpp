@@ -1,0 +1,46 @@
+// ProbeSchedule: SWIM's target choice, round-robin over a shuffled list of members. Every member
+// is probed once per round (bounded detection time, unlike pure random choice); a new member is
+// inserted at a random point of the current round so it is probed within one round.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <random>
+#include <vector>
+
+namespace convoy::core {
+
+class ProbeSchedule {
+ public:
+  /// Adds a newly known member's slot at a random position among those not yet probed this round.
+  void add(std::uint32_t slot, std::mt19937_64& rng) {
+    std::size_t remaining = order_.size() - pos_;
+    std::size_t at = pos_ + std::uniform_int_distribution<std::size_t>(0, remaining)(rng);
+    order_.insert(order_.begin() + static_cast<std::ptrdiff_t>(at), slot);
+  }
+
+  /// Next slot for which `eligible(slot)` holds. When a round ends, `refill(out)` lists the
+  /// current members, which are shuffled into the next round. nullopt-like kNone if nobody.
+  template <class Eligible, class Refill>
+  std::uint32_t next(std::mt19937_64& rng, Eligible&& eligible, Refill&& refill) {
+    for (int round = 0; round < 2; ++round) {
+      while (pos_ < order_.size()) {
+        std::uint32_t slot = order_[pos_++];
+        if (eligible(slot)) return slot;
+      }
+      order_.clear();
+      pos_ = 0;
+      refill(order_);
+      std::shuffle(order_.begin(), order_.end(), rng);
+    }
+    return kNone;
+  }
+
+  static constexpr std::uint32_t kNone = 0xFFFFFFFFu;
+
+ private:
+  std::vector<std::uint32_t> order_;
+  std::size_t pos_ = 0;
+};
+
+}  // namespace convoy::core

@@ -1,0 +1,36 @@
+// Process: anything the simulator can run on a node. The engine and network only know this
+// interface, so they can be tested with small scripted processes while the protocol core is
+// adapted separately (node_process.hpp).
+#pragma once
+
+#include "core/time.hpp"
+#include "sim/port.hpp"
+
+#include <convoy/address.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+
+namespace convoy::sim {
+
+class Process {
+ public:
+  virtual ~Process() = default;
+
+  /// Called once the process is installed in its slot (after add or restart): the place to
+  /// send the first messages and arm the first timer.
+  virtual void start(core::TimePoint /*now*/) {}
+
+  virtual void handle_datagram(const Address& from, std::span<const std::uint8_t> bytes,
+                               core::TimePoint now) = 0;
+  virtual void handle_stream(const Address& from, std::span<const std::uint8_t> bytes,
+                             core::TimePoint now) = 0;
+  virtual void handle_timer(core::TimePoint now) = 0;
+};
+
+/// Builds the process for a slot; called on add and on every restart with a fresh Port.
+using ProcessFactory = std::function<std::unique_ptr<Process>(Port)>;
+
+}  // namespace convoy::sim

@@ -1,0 +1,60 @@
+// Scenario: the registry of named scenarios and the figure list (see scenario.hpp). Each
+// scenario lives in its own scenario_<name>.cpp.
+#include "sim/scenario.hpp"
+
+#include "sim/scenario_runs.hpp"
+
+#include <stdexcept>
+
+namespace convoy::sim {
+
+const FigureValue& ScenarioResult::at(std::string_view name) const {
+  for (const auto& [n, v] : figures_)
+    if (n == name) return v;
+  throw std::out_of_range("no figure named " + std::string(name));
+}
+
+std::vector<std::string> scenario_names() {
+  return {"join", "crash", "loss", "partition"};
+}
+
+ScenarioResult run_scenario(const ScenarioOptions& options) {
+  if (options.nodes < 2) throw std::invalid_argument("a scenario needs at least 2 nodes");
+  if (options.scenario == "join") return run_join(options);
+  if (options.scenario == "crash") return run_crash(options);
+  if (options.scenario == "loss") return run_loss(options);
+  if (options.scenario == "partition") return run_partition(options);
+  throw std::invalid_argument("unknown scenario: " + options.scenario);
+}
+
+}  // namespace convoy::sim
+
+namespace convoy::sim {
+
+void add_header(ScenarioResult& r, const ScenarioOptions& o) {
+  r.add("scenario", o.scenario);
+  r.add("nodes", static_cast<std::int64_t>(o.nodes));
+  r.add("seed", static_cast<std::int64_t>(o.seed));
+  r.add("factor", static_cast<std::int64_t>(o.config.dissemination_factor));
+  r.add("fanout", static_cast<std::int64_t>(o.config.fanout));
+  r.add("k", static_cast<std::int64_t>(o.config.indirect_probes));
+  r.add("probe_period_s", seconds(o.config.probe_interval));
+  r.add("loss", o.loss);
+}
+
+void add_totals(ScenarioResult& r, const SimCluster& cluster) {
+  const Counters& c = cluster.sim().counters();
+  core::NodeStats s = cluster.total_stats();
+  r.add("sim_seconds", seconds(cluster.sim().now().time_since_epoch()));
+  r.add("messages_delivered",
+        static_cast<std::int64_t>(c.datagrams_delivered + c.streams_delivered));
+  r.add("datagrams_sent", static_cast<std::int64_t>(c.datagrams_sent));
+  r.add("datagrams_lost", static_cast<std::int64_t>(c.datagrams_lost));
+  r.add("stream_messages", static_cast<std::int64_t>(c.streams_sent));
+  r.add("bytes_sent", static_cast<std::int64_t>(c.datagram_bytes_sent + c.stream_bytes_sent));
+  r.add("suspicions", static_cast<std::int64_t>(s.suspicions_raised));
+  r.add("refutations", static_cast<std::int64_t>(s.refutations));
+  r.add("rejected_packets", static_cast<std::int64_t>(s.rejected_total()));
+}
+
+}  // namespace convoy::sim

@@ -1,0 +1,54 @@
+// Scenario "partition": a formed cluster is split into two halves that cannot reach each other
+// for `duration`, then the network heals. Each half should declare the other dead; after the
+// heal the halves must merge by themselves. Reports how long the merge took.
+#include "sim/scenario_runs.hpp"
+
+namespace convoy::sim {
+
+ScenarioResult run_partition(const ScenarioOptions& o) {
+  const core::Duration duration = o.duration.value_or(std::chrono::seconds(60));
+  SimCluster cluster(o);
+  const core::Duration spread = join_spread(o.nodes);
+  cluster.form(spread);
+  auto formed = cluster.run_until([&] { return cluster.converged(); },
+                                  cluster.sim().now() + spread + std::chrono::seconds(300));
+
+  std::vector<Slot> a, b;
+  for (Slot s = 0; s < o.nodes; ++s) (s < o.nodes / 2 ? a : b).push_back(s);
+  std::vector<std::vector<Slot>> groups{a, b};
+  cluster.sim().network().split(groups);
+  const core::TimePoint split_at = cluster.sim().now();
+  cluster.sim().run_for(duration);
+
+  // At the heal: does each half see exactly itself alive?
+  auto sees_only_own_half = [&](const std::vector<Slot>& mine, const std::vector<Slot>& other) {
+    for (Slot s : mine) {
+      const core::Node& n = cluster.node(s);
+      if (n.count(MemberStatus::alive) != mine.size()) return false;
+      for (Slot t : other) {
+        auto v = n.member(cluster.id(t));
+        if (v && v->status == MemberStatus::alive) return false;
+      }
+    }
+    return true;
+  };
+  const bool split_seen = sees_only_own_half(a, b) && sees_only_own_half(b, a);
+
+  cluster.sim().network().heal();
+  const core::TimePoint heal_at = cluster.sim().now();
+  auto merged =
+      cluster.run_until([&] { return cluster.converged(); }, heal_at + std::chrono::seconds(600));
+
+  ScenarioResult r;
+  add_header(r, o);
+  r.add("formed", formed.has_value());
+  r.add("partition_at_s", seconds(split_at.time_since_epoch()));
+  r.add("partition_duration_s", seconds(duration));
+  r.add("halves_saw_split", split_seen);
+  r.add("merged", merged.has_value());
+  r.add("merge_after_heal_s", merged ? seconds(*merged - heal_at) : -1.0);
+  add_totals(r, cluster);
+  return r;
+}
+
+}  // namespace convoy::sim

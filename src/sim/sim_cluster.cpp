@@ -1,0 +1,140 @@
+// SimCluster: see sim_cluster.hpp.
+#include "sim/sim_cluster.hpp"
+
+#include "sim/addressing.hpp"
+
+#include <algorithm>
+
+namespace convoy::sim {
+
+namespace {
+
+SimConfig sim_config(const ScenarioOptions& options) {
+  SimConfig c;
+  c.seed = options.seed;
+  return c;
+}
+
+}  // namespace
+
+SimCluster::SimCluster(const ScenarioOptions& options)
+    : options_(options), sim_(sim_config(options)) {}
+
+void SimCluster::form(core::Duration spread) {
+  const std::size_t n = options_.nodes;
+  Random& rng = sim_.scenario_rng();
+  ids_.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) ids_.push_back(MemberId{rng.next() | 1, i + 1});
+  for (std::size_t i = 0; i < std::min<std::size_t>(3, n); ++i)
+    seeds_.push_back(node_address(static_cast<std::uint32_t>(i)));
+
+  EventObserver observer = [this](const ObservedEvent& e) {
+    if (on_event) on_event(e);
+  };
+  for (std::size_t i = 0; i < n; ++i) {
+    NodeSetup setup;
+    setup.config = options_.config;
+    setup.id = ids_[i];
+    if (i > 0) {
+      // Rotate the seed list so the join load spreads over the seeds.
+      for (std::size_t k = 0; k < seeds_.size(); ++k) {
+        const Address& s = seeds_[(i + k) % seeds_.size()];
+        if (s != node_address(static_cast<std::uint32_t>(i))) setup.seeds.push_back(s);
+      }
+    }
+    auto when = sim_.now() +
+                (n > 1 ? spread * static_cast<std::int64_t>(i) / static_cast<std::int64_t>(n - 1)
+                       : core::Duration{0});
+    if (i == 0) {
+      sim_.add_node(node_factory(setup, observer));
+    } else {
+      // add_node starts the process at once, so later joiners are added at their join time.
+      sim_.at(when, [this, setup, observer] { sim_.add_node(node_factory(setup, observer)); });
+    }
+  }
+}
+
+std::optional<core::TimePoint> SimCluster::run_until(const std::function<bool()>& done,
+                                                     core::TimePoint limit, core::Duration step) {
+  while (sim_.now() < limit) {
+    sim_.run_until(std::min(limit, sim_.now() + step));
+    if (done()) return sim_.now();
+  }
+  return std::nullopt;
+}
+
+std::size_t SimCluster::live() const {
+  std::size_t up = 0;
+  for (Slot s = 0; s < sim_.size(); ++s) up += sim_.state(s) != NodeState::crashed ? 1 : 0;
+  return up;
+}
+
+bool SimCluster::converged() const {
+  if (sim_.size() < ids_.size()) return false;  // not everyone has started yet
+  const std::size_t up = live();
+  for (Slot s = 0; s < sim_.size(); ++s) {
+    if (sim_.state(s) == NodeState::crashed) continue;
+    const core::Node& n = node(s);
+    if (!n.joined() || n.count(MemberStatus::alive) != up) return false;
+  }
+  // Counts can match with the wrong members (a crashed one still alive, a live one dead): check
+  // identities too, but only once the cheap test passed.
+  for (Slot s = 0; s < sim_.size(); ++s) {
+    if (sim_.state(s) == NodeState::crashed) continue;
+    for (Slot t = 0; t < sim_.size(); ++t) {
+      if (sim_.state(t) == NodeState::crashed) continue;
+      auto view = node(s).member(ids_[t]);
+      if (!view || view->status != MemberStatus::alive) return false;
+    }
+  }
+  return true;
+}
+
+void SimCluster::restart(Slot slot) {
+  auto* p = sim_.process_as<NodeProcess>(slot);
+  NodeSetup setup = p->restart_setup();
+  EventObserver observer = [this](const ObservedEvent& e) {
+    if (on_event) on_event(e);
+  };
+  sim_.restart(slot, node_factory(setup, observer));
+}
+
+core::Node& SimCluster::node(Slot slot) {
+  return sim_.process_as<NodeProcess>(slot)->node();
+}
+
+const core::Node& SimCluster::node(Slot slot) const {
+  return dynamic_cast<const NodeProcess&>(sim_.process(slot)).node();
+}
+
+std::optional<Slot> SimCluster::slot_of(const MemberId& id) const {
+  // Ids are (random hi, slot + 1) by construction.
+  if (id.lo == 0 || id.lo > ids_.size() || ids_[id.lo - 1] != id) return std::nullopt;
+  return static_cast<Slot>(id.lo - 1);
+}
+
+core::NodeStats SimCluster::total_stats() const {
+  core::NodeStats t;
+  for (Slot s = 0; s < sim_.size(); ++s) {
+    const core::NodeStats& n = node(s).stats();
+    t.datagrams_sent += n.datagrams_sent;
+    t.datagrams_received += n.datagrams_received;
+    t.streams_sent += n.streams_sent;
+    t.streams_received += n.streams_received;
+    t.bytes_sent += n.bytes_sent;
+    t.bytes_received += n.bytes_received;
+    for (std::size_t i = 0; i < t.rejected.size(); ++i) t.rejected[i] += n.rejected[i];
+    t.unexpected += n.unexpected;
+    t.probes_sent += n.probes_sent;
+    t.indirect_probes_sent += n.indirect_probes_sent;
+    t.probes_failed += n.probes_failed;
+    t.suspicions_raised += n.suspicions_raised;
+    t.members_declared_dead += n.members_declared_dead;
+    t.refutations += n.refutations;
+    t.updates_piggybacked += n.updates_piggybacked;
+    t.push_pulls += n.push_pulls;
+  }
+  return t;
+}
+
+}  // namespace convoy::sim

@@ -1,0 +1,61 @@
+// SimCluster: a cluster of protocol cores in the simulator, as the scenarios and the scenario
+// tests use it: member ids and seeds chosen from the run's seed, staggered joins through a few
+// seeds, and convergence checks ("every live member sees every live member alive").
+#pragma once
+
+#include "sim/node_process.hpp"
+#include "sim/scenario.hpp"
+#include "sim/simulator.hpp"
+
+#include <functional>
+#include <optional>
+#include <vector>
+
+namespace convoy::sim {
+
+class SimCluster {
+ public:
+  /// Builds the simulator (seeded with options.seed); no node exists yet.
+  explicit SimCluster(const ScenarioOptions& options);
+
+  /// Adds options.nodes members: slot 0 starts alone at once; the others join through the
+  /// first min(3, nodes) members, at times spread evenly over `spread`.
+  void form(core::Duration spread);
+
+  /// Runs until `done()` holds (checked every `step` of virtual time) or until `limit`.
+  /// Returns the virtual time at which it first held.
+  std::optional<core::TimePoint> run_until(const std::function<bool()>& done, core::TimePoint limit,
+                                           core::Duration step = std::chrono::milliseconds(100));
+
+  /// True when every member that is up sees exactly the members that are up as alive.
+  [[nodiscard]] bool converged() const;
+  /// Members currently up (not crashed; paused ones count).
+  [[nodiscard]] std::size_t live() const;
+
+  void crash(Slot slot) { sim_.crash(slot); }
+  /// Restarts a crashed member with a higher incarnation; it rejoins through the seeds.
+  void restart(Slot slot);
+
+  [[nodiscard]] Simulator& sim() { return sim_; }
+  [[nodiscard]] const Simulator& sim() const { return sim_; }
+  [[nodiscard]] core::Node& node(Slot slot);
+  [[nodiscard]] const core::Node& node(Slot slot) const;
+  [[nodiscard]] const MemberId& id(Slot slot) const { return ids_.at(slot); }
+  /// Slot of member `id`, or nullopt.
+  [[nodiscard]] std::optional<Slot> slot_of(const MemberId& id) const;
+  [[nodiscard]] std::size_t size() const { return ids_.size(); }
+
+  /// Called for every core event of every node (set before form()).
+  EventObserver on_event;
+
+  /// Sum of the nodes' statistics over the current processes.
+  [[nodiscard]] core::NodeStats total_stats() const;
+
+ private:
+  ScenarioOptions options_;
+  Simulator sim_;
+  std::vector<MemberId> ids_;
+  std::vector<Address> seeds_;
+};
+
+}  // namespace convoy::sim

@@ -1,0 +1,50 @@
+// FakeEnvironment: records what a Node asks of the world, so unit tests can drive one node by
+// hand and read back every packet it sent, decoded.
+#pragma once
+
+#include "core/environment.hpp"
+#include "wire/codec.hpp"
+
+#include <optional>
+#include <stdexcept>
+#include <vector>
+
+namespace convoy::test {
+
+struct Sent {
+  Address to;
+  wire::Packet packet;
+  bool stream = false;
+};
+
+class FakeEnvironment : public core::Environment {
+ public:
+  void send_datagram(const Address& to, std::span<const std::uint8_t> bytes) override {
+    record(to, bytes, false);
+  }
+  void send_stream(const Address& to, std::vector<std::uint8_t> bytes) override {
+    record(to, bytes, true);
+  }
+  void schedule(core::TimePoint at) override { wake = at; }
+  void notify(const core::Event& e) override { events.push_back(e); }
+
+  /// Events of `kind` about `id`, in order.
+  [[nodiscard]] std::size_t count(core::Event::Kind kind, const MemberId& id) const {
+    std::size_t n = 0;
+    for (const auto& e : events) n += (e.kind == kind && e.id == id) ? 1 : 0;
+    return n;
+  }
+
+  std::vector<Sent> sent;
+  std::vector<core::Event> events;
+  std::optional<core::TimePoint> wake;
+
+ private:
+  void record(const Address& to, std::span<const std::uint8_t> bytes, bool stream) {
+    wire::DecodeResult r = wire::decode(bytes, 1u << 26);
+    if (!r.packet) throw std::runtime_error("node sent bytes its own decoder rejects");
+    sent.push_back(Sent{to, std::move(*r.packet), stream});
+  }
+};
+
+}  // namespace convoy::test
