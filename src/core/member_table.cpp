@@ -4,8 +4,7 @@
 namespace convoy::core {
 
 std::uint32_t MemberTable::find(const MemberId& id) const {
-  auto it = index_.find(id);
-  return it == index_.end() ? kNoSlot : it->second;
+  return index_.find(id, id_of());
 }
 
 std::uint32_t MemberTable::insert(const MemberId& id, std::uint64_t incarnation,
@@ -25,7 +24,7 @@ std::uint32_t MemberTable::insert(const MemberId& id, std::uint64_t incarnation,
   r.address = address;
   r.changed_at = now;
   r.generation = next_generation();
-  index_.emplace(id, slot);
+  index_.insert(id, slot, id_of());
   ++counts_[static_cast<std::size_t>(status)];
   return slot;
 }
@@ -47,7 +46,7 @@ void MemberTable::update(std::uint32_t slot, std::uint64_t incarnation, MemberSt
 void MemberTable::erase(std::uint32_t slot) {
   MemberRecord& r = slots_[slot];
   --counts_[static_cast<std::size_t>(r.status)];
-  index_.erase(r.id);
+  index_.erase(r.id, id_of());
   r = MemberRecord{};
   free_.push_back(slot);
 }

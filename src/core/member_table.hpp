@@ -8,6 +8,7 @@
 // Memory matters here: the simulator holds 10,000 tables of 10,000 records.
 #pragma once
 
+#include "core/member_index.hpp"
 #include "core/time.hpp"
 
 #include <convoy/address.hpp>
@@ -17,7 +18,6 @@
 #include <array>
 #include <cstdint>
 #include <optional>
-#include <unordered_map>
 #include <vector>
 
 namespace convoy::core {
@@ -63,9 +63,16 @@ class MemberTable {
   [[nodiscard]] std::uint64_t next_generation() { return ++last_generation_; }
 
  private:
+  auto id_of() const {
+    return [this](std::uint32_t slot) -> const MemberId& { return slots_[slot].id; };
+  }
+
+ public:
+
+ private:
   std::vector<MemberRecord> slots_;
   std::vector<std::uint32_t> free_;
-  std::unordered_map<MemberId, std::uint32_t> index_;
+  MemberIndex index_;
   std::array<std::size_t, 5> counts_{};
   std::uint64_t last_generation_ = 0;
 };

@@ -204,15 +204,26 @@ void Node::on_join_response(const Address& from, const wire::JoinResponse& resp,
     joined_ = true;
     join_deadline_.reset();
     enqueue_self();
-    next_push_pull_ = std::min(next_push_pull_, now + config_.post_join_sync);
+    sync_backoff_ = config_.post_join_sync;
+    next_push_pull_ = std::min(next_push_pull_, now + sync_backoff_);
     env_.notify(Event{Event::Kind::joined, self_.id, self_.incarnation, self_.address, {}});
   }
 }
 
 void Node::on_push_pull(const Address& from, const wire::PushPull& pp, TimePoint now) {
   ++stats_.push_pulls;
-  for (const wire::MemberUpdate& u : pp.members) apply(u, now, ApplyMode::push_pull);
+  std::size_t news = 0;
+  for (const wire::MemberUpdate& u : pp.members) news += apply(u, now, ApplyMode::push_pull);
   if (!pp.reply && !left_) send_stream(from, wire::Packet{wire::PushPull{true, full_state()}, {}});
+  if (pp.reply && sync_backoff_ > Duration::zero()) {
+    // After a join, anti-entropy repeats with doubling gaps for as long as it keeps finding
+    // news: while the cluster is still settling (a mass join), rumours starve in saturated
+    // queues and these exchanges are what completes every view. Once an exchange brings
+    // nothing, the node falls back to the periodic interval.
+    sync_backoff_ *= 2;
+    if (news == 0 || sync_backoff_ >= push_pull_period()) sync_backoff_ = Duration::zero();
+    else next_push_pull_ = std::min(next_push_pull_, now + sync_backoff_);
+  }
   if (!joined_) {
     // A seed that answers a reconnect push-pull also completes a join that had failed.
     joined_ = true;
@@ -227,6 +238,17 @@ void Node::on_push_pull(const Address& from, const wire::PushPull& pp, TimePoint
 // News about member m at incarnation i with status s overrides what we hold (i', s') when
 // i > i', or i == i' and s outranks s' (alive < suspect < dead < left). News about ourselves
 // that is not "alive" is refuted by raising our incarnation above it.
+
+// Whether news is worth a rumour. Gossip is passed on. A joiner's download is not: the cluster
+// knows it already. What a push-pull merge teaches is passed on only when it calls for action
+// (a suspicion the member must hear to refute, a death, a departure): "alive" news from a merge
+// is old news somewhere, and re-spreading it from every merge floods the queues during mass
+// joins, starving the rumours that are still new. Other members repair the same gap with their
+// own push-pulls.
+bool Node::spreads(ApplyMode mode, MemberStatus status) {
+  if (mode == ApplyMode::gossip) return true;
+  return mode == ApplyMode::push_pull && status != MemberStatus::alive;
+}
 
 bool Node::apply(const wire::MemberUpdate& u, TimePoint now, ApplyMode mode) {
   if (u.id == self_.id) {
@@ -244,7 +266,7 @@ bool Node::apply(const wire::MemberUpdate& u, TimePoint now, ApplyMode mode) {
       probe_order_.add(slot, rng_);
       env_.notify(Event{Event::Kind::member_joined, u.id, u.incarnation, u.address, {}});
       if (u.status == MemberStatus::suspect) start_suspicion(slot, now);
-      if (mode != ApplyMode::join_state) enqueue(slot);
+      if (spreads(mode, u.status)) enqueue(slot);
       return true;
     }
     // A tombstone for a member we never saw alive: remembered so stale "alive" news about it
@@ -290,7 +312,7 @@ bool Node::apply(const wire::MemberUpdate& u, TimePoint now, ApplyMode mode) {
       env_.notify(Event{Event::Kind::member_left, u.id, u.incarnation, cur.address, {}});
       break;
   }
-  if (mode != ApplyMode::join_state) enqueue(slot);
+  if (spreads(mode, status)) enqueue(slot);
   return true;
 }
 
@@ -317,21 +339,10 @@ void Node::declare_dead(std::uint32_t slot, TimePoint now) {
   apply(u, now, ApplyMode::gossip);
 }
 
-void Node::enqueue(std::uint32_t slot) {
-  queue_.push(slot, members_.at(slot).generation);
-  // Lazy deletion can leave superseded entries behind; at most one entry per member is live.
-  if (queue_.size() > 2 * (members_.size() + 1) + 64) {
-    queue_.compact([this](const BroadcastQueue::Entry& e) {
-      if (e.key == BroadcastQueue::kSelf) return e.generation != self_generation_;
-      return !members_.occupied(e.key) || members_.at(e.key).generation != e.generation;
-    });
-  }
-}
+// Queue keys: 0 is this node, slot + 1 another member.
+void Node::enqueue(std::uint32_t slot) { queue_.push(slot + 1); }
 
-void Node::enqueue_self() {
-  self_generation_ = members_.next_generation();
-  queue_.push(BroadcastQueue::kSelf, self_generation_);
-}
+void Node::enqueue_self() { queue_.push(0); }
 
 // ---------------------------------------------------------------------------------------------
 // Timers
@@ -447,12 +458,16 @@ void Node::gossip_tick(TimePoint now) {
   }
 }
 
-void Node::push_pull_tick(TimePoint now) {
+Duration Node::push_pull_period() const {
   // memberlist's scaling: past 32 members, stretch the interval with log2 N so the cluster-wide
   // full-state traffic grows like N log N rather than N².
   double n = static_cast<double>(cluster_size());
   double mult = n <= 32 ? 1.0 : std::ceil(std::log2(n) - std::log2(32.0)) + 1.0;
-  next_push_pull_ = now + std::chrono::duration_cast<Duration>(config_.push_pull_interval * mult);
+  return std::chrono::duration_cast<Duration>(config_.push_pull_interval * mult);
+}
+
+void Node::push_pull_tick(TimePoint now) {
+  next_push_pull_ = now + push_pull_period();
   if (left_ || !joined_) return;
   auto peers = random_live_members(1, MemberTable::kNoSlot);
   if (peers.empty()) return;
@@ -488,6 +503,7 @@ void Node::reap(TimePoint now) {
     const MemberRecord& r = members_.at(e.slot);
     if (is_active(r.status)) continue;
     env_.notify(Event{Event::Kind::member_reaped, r.id, r.incarnation, r.address, {}});
+    queue_.remove(e.slot + 1);
     members_.erase(e.slot);
   }
 }
@@ -521,15 +537,12 @@ void Node::send(const Address& to, wire::Body body, TimePoint now, std::uint32_t
   }
   if (!queue_.empty()) {
     std::uint32_t limit = retransmit_limit();
-    queue_.select(limit, [&](const BroadcastQueue::Entry& e) {
+    queue_.select(limit, [&](std::uint32_t key) {
       wire::MemberUpdate u;
-      if (e.key == BroadcastQueue::kSelf) {
-        if (e.generation != self_generation_) return BroadcastQueue::Verdict::stale;
+      if (key == 0) {
         u = self_update();
       } else {
-        if (!members_.occupied(e.key)) return BroadcastQueue::Verdict::stale;
-        const MemberRecord& r = members_.at(e.key);
-        if (r.generation != e.generation) return BroadcastQueue::Verdict::stale;
+        const MemberRecord& r = members_.at(key - 1);
         u = wire::MemberUpdate{r.id, r.incarnation, r.status, r.address};
       }
       if (!packer.try_add(u)) return BroadcastQueue::Verdict::full;

@@ -109,6 +109,7 @@ class Node {
   enum class ApplyMode : std::uint8_t { gossip, join_state, push_pull };
   /// Applies one piece of news; returns true if it changed our view.
   bool apply(const wire::MemberUpdate& update, TimePoint now, ApplyMode mode);
+  static bool spreads(ApplyMode mode, MemberStatus status);
   void refute(std::uint64_t seen_incarnation, TimePoint now);
   void start_suspicion(std::uint32_t slot, TimePoint now);
   void declare_dead(std::uint32_t slot, TimePoint now);
@@ -135,6 +136,7 @@ class Node {
   [[nodiscard]] std::vector<wire::MemberUpdate> full_state() const;
   [[nodiscard]] wire::MemberUpdate self_update() const;
   [[nodiscard]] std::uint32_t retransmit_limit() const;
+  [[nodiscard]] Duration push_pull_period() const;
   [[nodiscard]] std::size_t cluster_size() const;
   [[nodiscard]] Duration scaled(Duration d) const;
   [[nodiscard]] std::vector<std::uint32_t> random_live_members(std::size_t k,
@@ -154,8 +156,9 @@ class Node {
   bool started_ = false;
   bool joined_ = false;
   bool left_ = false;
-  std::uint64_t self_generation_ = 0;
   std::uint32_t awareness_ = 0;
+  /// Gap before the next post-join push-pull; zero once the node has settled.
+  Duration sync_backoff_{};
   std::uint64_t next_seq_ = 1;
 
   std::optional<PendingProbe> probe_;

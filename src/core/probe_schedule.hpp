@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <random>
+#include <utility>
 #include <vector>
 
 namespace convoy::core {
@@ -14,9 +15,12 @@ class ProbeSchedule {
  public:
   /// Adds a newly known member's slot at a random position among those not yet probed this round.
   void add(std::uint32_t slot, std::mt19937_64& rng) {
+    // Append, then swap with a uniformly chosen not-yet-probed position: O(1), and the new
+    // member is as likely to land anywhere in the rest of the round as an insert would be.
+    order_.push_back(slot);
     std::size_t remaining = order_.size() - pos_;
-    std::size_t at = pos_ + std::uniform_int_distribution<std::size_t>(0, remaining)(rng);
-    order_.insert(order_.begin() + static_cast<std::ptrdiff_t>(at), slot);
+    std::size_t at = pos_ + std::uniform_int_distribution<std::size_t>(0, remaining - 1)(rng);
+    std::swap(order_[at], order_.back());
   }
 
   /// Next slot for which `eligible(slot)` holds. When a round ends, `refill(out)` lists the
