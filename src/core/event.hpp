@@ -12,9 +12,9 @@ namespace convoy::core {
 
 struct Event {
   enum class Kind : std::uint8_t {
-    member_joined,   ///< first heard of as alive
+    member_joined,   ///< first heard of as alive, or back after having left
     member_suspect,  ///< suspected of having failed
-    member_alive,    ///< refuted a suspicion, or came back with a higher incarnation
+    member_alive,    ///< alive again: refuted a suspicion, or back from dead (higher incarnation)
     member_dead,     ///< declared failed
     member_left,     ///< departed gracefully
     member_reaped,   ///< dead or left long enough to be forgotten

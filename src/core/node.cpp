@@ -292,7 +292,9 @@ bool Node::apply(const wire::MemberUpdate& u, TimePoint now, ApplyMode mode) {
   switch (status) {
     case MemberStatus::alive:
       if (before != MemberStatus::alive) {
-        Event::Kind k = is_active(before) ? Event::Kind::member_alive : Event::Kind::member_joined;
+        // Back from suspicion or death: alive again. Back after leaving: a new membership.
+        Event::Kind k =
+            before == MemberStatus::left ? Event::Kind::member_joined : Event::Kind::member_alive;
         if (!is_active(before)) probe_order_.add(slot, rng_);
         env_.notify(Event{k, u.id, u.incarnation, u.address, {}});
       }

@@ -1,14 +1,13 @@
 // Engine throughput with minimal processes, so the figure is the simulator's own cost per
 // event (queue, network draws, routing, buffers), not a protocol's. 10,000 (and 1,000) nodes
 // relay datagrams and tick a SWIM-like timer. Prints events per second; set
-// CONVOY_SIM_BENCH_EVENTS to change the event count (the defaults keep test runs short).
+// CONVOY_SIM_BENCH_EVENTS to change the event count. A benchmark, not a test: it prints figures
+// and fails only if the engine lost events.
 #include "sim/addressing.hpp"
 #include "sim/random.hpp"
 #include "sim/simulator.hpp"
 
 #include <convoy/address.hpp>
-
-#include <gtest/gtest.h>
 
 #include <chrono>
 #include <cstdio>
@@ -61,7 +60,7 @@ class Relay final : public Process {
 
 /// Runs `events` events over `nodes` relays and prints the rates. CPU time is printed beside
 /// wall time because the machine may be shared.
-void measure(std::uint32_t nodes, std::uint64_t events) {
+bool measure(std::uint32_t nodes, std::uint64_t events) {
   if (const char* env = std::getenv("CONVOY_SIM_BENCH_EVENTS")) events = std::stoull(env);
   SimConfig config;
   config.network.loss = 0.01;
@@ -77,28 +76,22 @@ void measure(std::uint32_t nodes, std::uint64_t events) {
   const double cpu = static_cast<double>(std::clock() - cpu0) / CLOCKS_PER_SEC;
 
   const Counters& c = sim.counters();
-  EXPECT_EQ(ran, events);
-  EXPECT_GT(c.datagrams_delivered, events / 2);
   std::printf(
       "[sim throughput] %u nodes: %llu events, %.2f s wall (%.2f M events/s), %.2f s CPU "
       "(%.2f M events/s); %llu datagrams delivered; %.2f s simulated; %zu queued at the end\n",
       nodes, static_cast<unsigned long long>(ran), wall, static_cast<double>(ran) / wall / 1e6, cpu,
       static_cast<double>(ran) / cpu / 1e6, static_cast<unsigned long long>(c.datagrams_delivered),
       std::chrono::duration<double>(sim.now().time_since_epoch()).count(), sim.pending_events());
+  return ran == events && c.datagrams_delivered > events / 2;
 }
 
-#ifdef NDEBUG
 constexpr std::uint64_t kEvents = 5'000'000;
-#else
-constexpr std::uint64_t kEvents = 300'000;
-#endif
-
-TEST(SimThroughput, TenThousandRelayNodes) {
-  measure(10'000, kEvents);
-}
-TEST(SimThroughput, OneThousandRelayNodes) {
-  measure(1'000, kEvents);
-}
 
 }  // namespace
 }  // namespace convoy::sim
+
+int main() {
+  bool ok = convoy::sim::measure(10'000, convoy::sim::kEvents);
+  ok = convoy::sim::measure(1'000, convoy::sim::kEvents) && ok;
+  return ok ? 0 : 1;
+}
