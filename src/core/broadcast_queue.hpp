@@ -103,8 +103,10 @@ class BroadcastQueue {
 
   void unlink(std::uint32_t key) {
     Link& l = links_[key];
-    if (l.prev != kNil) links_[l.prev].next = l.next;
-    else heads_[l.sends] = l.next;
+    if (l.prev != kNil)
+      links_[l.prev].next = l.next;
+    else
+      heads_[l.sends] = l.next;
     if (l.next != kNil) links_[l.next].prev = l.prev;
     l.prev = l.next = kNil;
     l.queued = false;

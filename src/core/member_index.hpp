@@ -50,7 +50,8 @@ class MemberIndex {
     for (;; i = (i + 1) & mask_) {
       const std::uint64_t cell = cells_[i];
       if (cell == kEmpty) return;
-      if (static_cast<std::uint32_t>(cell >> 32) == tag && id_of(static_cast<std::uint32_t>(cell)) == id)
+      if (static_cast<std::uint32_t>(cell >> 32) == tag &&
+          id_of(static_cast<std::uint32_t>(cell)) == id)
         break;
     }
     --count_;

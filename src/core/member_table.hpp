@@ -67,9 +67,6 @@ class MemberTable {
     return [this](std::uint32_t slot) -> const MemberId& { return slots_[slot].id; };
   }
 
- public:
-
- private:
   std::vector<MemberRecord> slots_;
   std::vector<std::uint32_t> free_;
   MemberIndex index_;

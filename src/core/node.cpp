@@ -221,8 +221,10 @@ void Node::on_push_pull(const Address& from, const wire::PushPull& pp, TimePoint
     // queues and these exchanges are what completes every view. Once an exchange brings
     // nothing, the node falls back to the periodic interval.
     sync_backoff_ *= 2;
-    if (news == 0 || sync_backoff_ >= push_pull_period()) sync_backoff_ = Duration::zero();
-    else next_push_pull_ = std::min(next_push_pull_, now + sync_backoff_);
+    if (news == 0 || sync_backoff_ >= push_pull_period())
+      sync_backoff_ = Duration::zero();
+    else
+      next_push_pull_ = std::min(next_push_pull_, now + sync_backoff_);
   }
   if (!joined_) {
     // A seed that answers a reconnect push-pull also completes a join that had failed.
@@ -342,9 +344,13 @@ void Node::declare_dead(std::uint32_t slot, TimePoint now) {
 }
 
 // Queue keys: 0 is this node, slot + 1 another member.
-void Node::enqueue(std::uint32_t slot) { queue_.push(slot + 1); }
+void Node::enqueue(std::uint32_t slot) {
+  queue_.push(slot + 1);
+}
 
-void Node::enqueue_self() { queue_.push(0); }
+void Node::enqueue_self() {
+  queue_.push(0);
+}
 
 // ---------------------------------------------------------------------------------------------
 // Timers
