@@ -80,6 +80,10 @@ int main(int argc, char** argv) {
   sim->add_option("--gossip-interval", gossip_text, "Gossip interval, e.g. 200ms");
   sim->add_option("--loss", options.loss, "Datagram loss probability on every link")
       ->check(CLI::Range(0.0, 1.0));
+  sim->add_option("--trials", options.trials, "update: number of updates to time")
+      ->check(CLI::Range(1, 100000));
+  sim->add_flag("--stalled-subscribers", options.stalled_subscribers,
+                "update: every member gets a subscription that is never read");
   sim->add_option("--duration", duration_text,
                   "Disturbance length (loss, partition) or time limit (join, crash), e.g. 600s");
 

@@ -6,11 +6,12 @@
 
 namespace convoy {
 
-/// alive → suspect → dead is failure detection; left is a graceful departure. The numeric order
-/// is the precedence at equal incarnation: a later state overrides an earlier one.
-enum class MemberStatus : std::uint8_t { alive = 1, suspect = 2, dead = 3, left = 4 };
+/// alive → suspect → dead is failure detection; left is a graceful departure; evicted is an
+/// administrative removal that no incarnation overrides (the member does not come back). The
+/// numeric order is the precedence at equal incarnation: a later state overrides an earlier one.
+enum class MemberStatus : std::uint8_t { alive = 1, suspect = 2, dead = 3, left = 4, evicted = 5 };
 
-/// "alive", "suspect", "dead" or "left".
+/// "alive", "suspect", "dead", "left" or "evicted".
 [[nodiscard]] constexpr std::string_view to_string(MemberStatus s) {
   switch (s) {
     case MemberStatus::alive:
@@ -21,6 +22,8 @@ enum class MemberStatus : std::uint8_t { alive = 1, suspect = 2, dead = 3, left 
       return "dead";
     case MemberStatus::left:
       return "left";
+    case MemberStatus::evicted:
+      return "evicted";
   }
   return "unknown";
 }

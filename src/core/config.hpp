@@ -53,6 +53,18 @@ struct Config {
   /// Dead and left members are forgotten after this long (and stop being reconnect targets).
   Duration reap_after = 5min;
 
+  /// Store limits: key and value sizes (a larger value is refused, never truncated). Keys are
+  /// capped at 256 bytes by the wire format whatever this says.
+  std::size_t max_key_bytes = 256;
+  std::size_t max_value_bytes = 64 * 1024;
+  /// Deleted keys are kept as tombstones this long (so the deletion reaches every replica),
+  /// then collected; a replica that fell behind the collection gets a complete resync.
+  Duration tombstone_grace = 10min;
+  /// Store anti-entropy: every interval a digest datagram to one random member.
+  Duration store_sync_interval = 2s;
+  /// A write into another member's store fails if the owner has not answered by then.
+  Duration write_timeout = 3s;
+
   /// How long to wait for a seed's join response before trying the next seed.
   Duration join_timeout = 2s;
   /// Rounds over the whole seed list before the join is declared failed.

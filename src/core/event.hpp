@@ -17,8 +17,10 @@ struct Event {
     member_alive,    ///< alive again: refuted a suspicion, or back from dead (higher incarnation)
     member_dead,     ///< declared failed
     member_left,     ///< departed gracefully
-    member_reaped,   ///< dead or left long enough to be forgotten
+    member_evicted,  ///< removed by an administrator; does not come back
+    member_reaped,   ///< dead, left or evicted long enough to be forgotten
     self_refuted,    ///< this node refuted a suspicion (or death) of itself
+    self_evicted,    ///< the cluster evicted this node: it has stopped for good
     joined,          ///< this node's join through a seed succeeded
     join_failed,     ///< no seed answered: `detail` says what was tried
   };

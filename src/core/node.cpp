@@ -37,7 +37,7 @@ bool is_active(MemberStatus s) {
 
 Node::Node(Config config, MemberId self, Address advertise, std::uint64_t incarnation,
            std::uint64_t seed, Environment& env)
-    : config_(config), env_(env), rng_(seed) {
+    : config_(config), env_(env), rng_(seed), own_store_(incarnation + 1) {
   self_.id = self;
   self_.incarnation = incarnation;
   self_.address = advertise;
@@ -60,6 +60,8 @@ void Node::start(TimePoint now) {
   next_push_pull_ = now + config_.push_pull_interval + jitter(config_.push_pull_interval);
   next_reconnect_ = now + config_.reconnect_interval + jitter(config_.reconnect_interval);
   next_reap_ = now + config_.reap_after;
+  next_store_sync_ = now + jitter(config_.store_sync_interval);
+  next_store_gc_ = now + config_.tombstone_grace / 10;
   enqueue_self();
   reschedule(now);
 }
@@ -72,7 +74,7 @@ void Node::join(std::span<const Address> seeds, TimePoint now) {
   if (seeds_.empty()) return;  // nobody to join: we are the first member
   joined_ = false;
   join_attempt_ = 0;
-  send_stream(seeds_[0], wire::Packet{wire::JoinRequest{self_update()}, {}});
+  send_stream(seeds_[0], wire::Packet{wire::JoinRequest{self_update()}, {}, {}});
   join_deadline_ = now + config_.join_timeout;
   reschedule(now);
 }
@@ -118,14 +120,21 @@ void Node::handle_stream(const Address& from, std::span<const std::uint8_t> byte
 
 void Node::dispatch(const Address& from, wire::Packet&& packet, bool via_stream, TimePoint now) {
   if (!started_) return;
+  if (evicted_) return;
   for (const wire::MemberUpdate& u : packet.updates) apply(u, now, ApplyMode::gossip);
+  for (const wire::StoreDelta& d : packet.deltas) apply_delta(d, now);
   std::visit(
       [&](auto& body) {
         using T = std::decay_t<decltype(body)>;
+        // Probes are datagrams by nature; full-state transfers are streams; the rest take
+        // whichever path their size calls for.
         constexpr bool stream_only = std::is_same_v<T, wire::JoinRequest> ||
                                      std::is_same_v<T, wire::JoinResponse> ||
                                      std::is_same_v<T, wire::PushPull>;
-        if (stream_only != via_stream) {
+        constexpr bool datagram_only =
+            std::is_same_v<T, wire::Ping> || std::is_same_v<T, wire::Ack> ||
+            std::is_same_v<T, wire::Nack> || std::is_same_v<T, wire::PingReq>;
+        if ((stream_only && !via_stream) || (datagram_only && via_stream)) {
           ++stats_.unexpected;
           return;
         }
@@ -143,6 +152,16 @@ void Node::dispatch(const Address& from, wire::Packet&& packet, bool via_stream,
           on_join_response(from, body, now);
         else if constexpr (std::is_same_v<T, wire::PushPull>)
           on_push_pull(from, body, now);
+        else if constexpr (std::is_same_v<T, wire::StoreDigest>)
+          on_store_digest(from, body, now);
+        else if constexpr (std::is_same_v<T, wire::StoreDigestDetail>)
+          on_store_digest_detail(from, body, now);
+        else if constexpr (std::is_same_v<T, wire::StoreSync>)
+          on_store_sync(from, body, now);
+        else if constexpr (std::is_same_v<T, wire::StoreWrite>)
+          on_store_write(from, body, now);
+        else if constexpr (std::is_same_v<T, wire::StoreWriteResult>)
+          on_store_write_result(body);
         // Gossip: the updates were the whole point.
       },
       packet.body);
@@ -188,18 +207,26 @@ void Node::on_ping_req(const Address& from, const wire::PingReq& req, TimePoint 
 void Node::on_join_request(const Address& from, const wire::JoinRequest& req, TimePoint now) {
   if (left_) return;
   apply(req.self, now, ApplyMode::gossip);
-  send_stream(from, wire::Packet{wire::JoinResponse{full_state()}, {}});
+  send_stream(from, wire::Packet{wire::JoinResponse{full_state(), all_snapshots()}, {}, {}});
 }
 
 void Node::on_join_response(const Address& from, const wire::JoinResponse& resp, TimePoint now) {
   // A joiner that knows nobody learns the cluster without re-gossiping it: the cluster knows it
   // already. One that does know others (it served as somebody's seed while its own join was
-  // pending, or it is rejoining) is merging two clusters: its news must flow both ways, so it
-  // spreads what it learned and pushes its own state to the seed.
+  // pending, or it is rejoining after a partition) is merging two clusters, and it is the only
+  // member that knows both: it spreads everything it learned to its old side, and everything its
+  // old side knew to the new one, and pushes its state to the seed.
   const bool merging = members_.size() > 0;
+  std::vector<std::uint32_t> known_before;
+  if (merging)
+    for (std::uint32_t s = 0; s < members_.capacity(); ++s)
+      if (members_.occupied(s) && is_active(members_.at(s).status)) known_before.push_back(s);
   for (const wire::MemberUpdate& u : resp.members)
-    apply(u, now, merging ? ApplyMode::push_pull : ApplyMode::join_state);
-  if (merging) send_stream(from, wire::Packet{wire::PushPull{false, full_state()}, {}});
+    apply(u, now, merging ? ApplyMode::gossip : ApplyMode::join_state);
+  for (std::uint32_t s : known_before)
+    if (members_.occupied(s)) enqueue(s);
+  for (const wire::StoreSnapshot& snap : resp.stores) apply_snapshot(snap, now);
+  if (merging) send_stream(from, wire::Packet{wire::PushPull{false, full_state()}, {}, {}});
   if (!joined_) {
     joined_ = true;
     join_deadline_.reset();
@@ -212,16 +239,16 @@ void Node::on_join_response(const Address& from, const wire::JoinResponse& resp,
 
 void Node::on_push_pull(const Address& from, const wire::PushPull& pp, TimePoint now) {
   ++stats_.push_pulls;
-  std::size_t news = 0;
-  for (const wire::MemberUpdate& u : pp.members) news += apply(u, now, ApplyMode::push_pull);
-  if (!pp.reply && !left_) send_stream(from, wire::Packet{wire::PushPull{true, full_state()}, {}});
+  for (const wire::MemberUpdate& u : pp.members) apply(u, now, ApplyMode::push_pull);
+  if (!pp.reply && !left_)
+    send_stream(from, wire::Packet{wire::PushPull{true, full_state()}, {}, {}});
   if (pp.reply && sync_backoff_ > Duration::zero()) {
-    // After a join, anti-entropy repeats with doubling gaps for as long as it keeps finding
-    // news: while the cluster is still settling (a mass join), rumours starve in saturated
-    // queues and these exchanges are what completes every view. Once an exchange brings
-    // nothing, the node falls back to the periodic interval.
+    // After a join, anti-entropy repeats at doubling gaps (5 s, 10 s, 20 s...) until the gap
+    // reaches the periodic interval. While a cluster settles (a mass join) rumours starve in
+    // saturated queues; these exchanges complete every view. Stopping at the first exchange
+    // that brought nothing was tried: a node then kept a hole its peer happened to share.
     sync_backoff_ *= 2;
-    if (news == 0 || sync_backoff_ >= push_pull_period())
+    if (sync_backoff_ >= push_pull_period())
       sync_backoff_ = Duration::zero();
     else
       next_push_pull_ = std::min(next_push_pull_, now + sync_backoff_);
@@ -254,7 +281,14 @@ bool Node::spreads(ApplyMode mode, MemberStatus status) {
 
 bool Node::apply(const wire::MemberUpdate& u, TimePoint now, ApplyMode mode) {
   if (u.id == self_.id) {
-    if (left_) return false;
+    if (left_ || evicted_) return false;
+    if (u.status == MemberStatus::evicted) {
+      // Eviction is final: no refutation. The node stops taking part; its driver ends it.
+      evicted_ = true;
+      self_.status = MemberStatus::evicted;
+      env_.notify(Event{Event::Kind::self_evicted, self_.id, self_.incarnation, self_.address, {}});
+      return false;
+    }
     if (u.status != MemberStatus::alive || u.incarnation > self_.incarnation) {
       if (u.incarnation >= self_.incarnation) refute(u.incarnation, now);
     }
@@ -266,7 +300,7 @@ bool Node::apply(const wire::MemberUpdate& u, TimePoint now, ApplyMode mode) {
     slot = members_.insert(u.id, u.incarnation, u.status, u.address, now);
     if (is_active(u.status)) {
       probe_order_.add(slot, rng_);
-      env_.notify(Event{Event::Kind::member_joined, u.id, u.incarnation, u.address, {}});
+      member_event(Event::Kind::member_joined, u.id, u.incarnation, u.address);
       if (u.status == MemberStatus::suspect) start_suspicion(slot, now);
       if (spreads(mode, u.status)) enqueue(slot);
       return true;
@@ -278,6 +312,7 @@ bool Node::apply(const wire::MemberUpdate& u, TimePoint now, ApplyMode mode) {
   }
 
   const MemberRecord& cur = members_.at(slot);
+  if (cur.status == MemberStatus::evicted) return false;  // final until reaped
   MemberStatus status = u.status;
   // A full-state merge reports deaths it may have missed the end of: treat them as suspicion so
   // the member gets the chance to refute (this is what lets partitions heal without flapping).
@@ -285,12 +320,15 @@ bool Node::apply(const wire::MemberUpdate& u, TimePoint now, ApplyMode mode) {
     status = MemberStatus::suspect;
 
   bool newer = u.incarnation > cur.incarnation ||
-               (u.incarnation == cur.incarnation && rank(status) > rank(cur.status));
+               (u.incarnation == cur.incarnation && rank(status) > rank(cur.status)) ||
+               status == MemberStatus::evicted;
   if (!newer) return false;
 
   MemberStatus before = cur.status;
   members_.update(slot, u.incarnation, status,
                   status == MemberStatus::alive ? u.address : cur.address, now);
+  if (is_active(before) != is_active(status)) digest_include(slot, is_active(status));
+  const Address& addr = members_.at(slot).address;
   switch (status) {
     case MemberStatus::alive:
       if (before != MemberStatus::alive) {
@@ -298,22 +336,26 @@ bool Node::apply(const wire::MemberUpdate& u, TimePoint now, ApplyMode mode) {
         Event::Kind k =
             before == MemberStatus::left ? Event::Kind::member_joined : Event::Kind::member_alive;
         if (!is_active(before)) probe_order_.add(slot, rng_);
-        env_.notify(Event{k, u.id, u.incarnation, u.address, {}});
+        member_event(k, u.id, u.incarnation, addr);
       }
       break;
     case MemberStatus::suspect:
       if (!is_active(before)) probe_order_.add(slot, rng_);
       start_suspicion(slot, now);
-      env_.notify(Event{Event::Kind::member_suspect, u.id, u.incarnation, cur.address, {}});
+      member_event(Event::Kind::member_suspect, u.id, u.incarnation, addr);
       break;
     case MemberStatus::dead:
       ++stats_.members_declared_dead;
       reap_queue_.push_back({now + config_.reap_after, slot, members_.at(slot).generation});
-      env_.notify(Event{Event::Kind::member_dead, u.id, u.incarnation, cur.address, {}});
+      member_event(Event::Kind::member_dead, u.id, u.incarnation, addr);
       break;
     case MemberStatus::left:
       reap_queue_.push_back({now + config_.reap_after, slot, members_.at(slot).generation});
-      env_.notify(Event{Event::Kind::member_left, u.id, u.incarnation, cur.address, {}});
+      member_event(Event::Kind::member_left, u.id, u.incarnation, addr);
+      break;
+    case MemberStatus::evicted:
+      reap_queue_.push_back({now + config_.reap_after, slot, members_.at(slot).generation});
+      member_event(Event::Kind::member_evicted, u.id, u.incarnation, addr);
       break;
   }
   if (spreads(mode, status)) enqueue(slot);
@@ -327,6 +369,69 @@ void Node::refute(std::uint64_t seen_incarnation, TimePoint now) {
   enqueue_self();
   env_.notify(Event{Event::Kind::self_refuted, self_.id, self_.incarnation, self_.address, {}});
   (void)now;
+}
+
+void Node::member_event(Event::Kind kind, const MemberId& id, std::uint64_t incarnation,
+                        const Address& address) {
+  env_.notify(Event{kind, id, incarnation, address, {}});
+  if (subscriptions_.empty()) return;
+  DirectoryEvent::Kind k;
+  switch (kind) {
+    case Event::Kind::member_joined:
+      k = DirectoryEvent::Kind::member_joined;
+      break;
+    case Event::Kind::member_suspect:
+      k = DirectoryEvent::Kind::member_suspect;
+      break;
+    case Event::Kind::member_alive:
+      k = DirectoryEvent::Kind::member_alive;
+      break;
+    case Event::Kind::member_dead:
+      k = DirectoryEvent::Kind::member_dead;
+      break;
+    case Event::Kind::member_left:
+      k = DirectoryEvent::Kind::member_left;
+      break;
+    case Event::Kind::member_evicted:
+      k = DirectoryEvent::Kind::member_evicted;
+      break;
+    default:
+      return;
+  }
+  publish_member(k, id, incarnation);
+}
+
+bool Node::evict(const MemberId& id, TimePoint now) {
+  if (id == self_.id) {
+    apply(wire::MemberUpdate{id, self_.incarnation, MemberStatus::evicted, self_.address}, now,
+          ApplyMode::gossip);
+    return true;
+  }
+  std::uint32_t slot = members_.find(id);
+  if (slot == MemberTable::kNoSlot) return false;
+  const MemberRecord& r = members_.at(slot);
+  apply(wire::MemberUpdate{r.id, r.incarnation, MemberStatus::evicted, r.address}, now,
+        ApplyMode::gossip);
+  reschedule(now);
+  return true;
+}
+
+bool Node::fail(const MemberId& id, TimePoint now) {
+  if (id == self_.id) {
+    // Declared failed by our own hand: rejoin at once with a higher incarnation.
+    refute(self_.incarnation, now);
+    reschedule(now);
+    return true;
+  }
+  std::uint32_t slot = members_.find(id);
+  if (slot == MemberTable::kNoSlot) return false;
+  const MemberRecord& r = members_.at(slot);
+  if (is_active(r.status)) {
+    apply(wire::MemberUpdate{r.id, r.incarnation, MemberStatus::dead, r.address}, now,
+          ApplyMode::gossip);
+  }
+  reschedule(now);
+  return true;
 }
 
 void Node::start_suspicion(std::uint32_t slot, TimePoint now) {
@@ -356,7 +461,7 @@ void Node::enqueue_self() {
 // Timers
 
 void Node::handle_timer(TimePoint now) {
-  if (!started_) return;
+  if (!started_ || evicted_) return;
   join_progress(now);
   if (now >= next_probe_) probe_tick(now);
   probe_progress(now);
@@ -369,6 +474,9 @@ void Node::handle_timer(TimePoint now) {
   if (now >= next_gossip_) gossip_tick(now);
   if (now >= next_push_pull_) push_pull_tick(now);
   if (now >= next_reconnect_) reconnect_tick(now);
+  if (now >= next_store_sync_) store_sync_tick(now);
+  if (now >= next_store_gc_) store_gc(now);
+  write_timeouts(now);
   reap(now);
   reschedule(now);
 }
@@ -386,7 +494,7 @@ void Node::join_progress(TimePoint now) {
     return;
   }
   send_stream(seeds_[join_attempt_ % seeds_.size()],
-              wire::Packet{wire::JoinRequest{self_update()}, {}});
+              wire::Packet{wire::JoinRequest{self_update()}, {}, {}});
   join_deadline_ = now + config_.join_timeout;
 }
 
@@ -459,9 +567,9 @@ void Node::relay_progress(TimePoint now) {
 
 void Node::gossip_tick(TimePoint now) {
   next_gossip_ = now + config_.gossip_interval;
-  if (queue_.empty()) return;
+  if (queue_.empty() && store_queue_.empty()) return;
   for (std::uint32_t slot : random_live_members(config_.fanout, MemberTable::kNoSlot)) {
-    if (queue_.empty()) break;
+    if (queue_.empty() && store_queue_.empty()) break;
     send(members_.at(slot).address, wire::Gossip{}, now);
   }
 }
@@ -479,7 +587,8 @@ void Node::push_pull_tick(TimePoint now) {
   if (left_ || !joined_) return;
   auto peers = random_live_members(1, MemberTable::kNoSlot);
   if (peers.empty()) return;
-  send_stream(members_.at(peers[0]).address, wire::Packet{wire::PushPull{false, full_state()}, {}});
+  send_stream(members_.at(peers[0]).address,
+              wire::Packet{wire::PushPull{false, full_state()}, {}, {}});
 }
 
 void Node::reconnect_tick(TimePoint now) {
@@ -500,7 +609,7 @@ void Node::reconnect_tick(TimePoint now) {
   }
   if (candidates.empty()) return;
   std::size_t pick = std::uniform_int_distribution<std::size_t>(0, candidates.size() - 1)(rng_);
-  send_stream(candidates[pick], wire::Packet{wire::PushPull{false, full_state()}, {}});
+  send_stream(candidates[pick], wire::Packet{wire::PushPull{false, full_state()}, {}, {}});
 }
 
 void Node::reap(TimePoint now) {
@@ -512,13 +621,16 @@ void Node::reap(TimePoint now) {
     if (is_active(r.status)) continue;
     env_.notify(Event{Event::Kind::member_reaped, r.id, r.incarnation, r.address, {}});
     queue_.remove(e.slot + 1);
+    drop_replica(e.slot);
     members_.erase(e.slot);
   }
 }
 
 void Node::reschedule(TimePoint now) {
   if (!started_) return;
-  TimePoint next = std::min({next_probe_, next_gossip_, next_push_pull_, next_reconnect_});
+  TimePoint next = std::min({next_probe_, next_gossip_, next_push_pull_, next_reconnect_,
+                             next_store_sync_, next_store_gc_});
+  if (!pending_writes_.empty()) next = std::min(next, pending_writes_.begin()->second.deadline);
   if (probe_ && !probe_->acked && !probe_->indirect_sent)
     next = std::min(next, probe_->indirect_at);
   if (join_deadline_) next = std::min(next, *join_deadline_);
@@ -538,7 +650,7 @@ void Node::reschedule(TimePoint now) {
 
 void Node::send(const Address& to, wire::Body body, TimePoint now, std::uint32_t buddy) {
   (void)now;
-  wire::Packer packer(wire::Packet{std::move(body), {}}, config_.packet_budget);
+  wire::Packer packer(wire::Packet{std::move(body), {}, {}}, config_.packet_budget);
   if (buddy != MemberTable::kNoSlot) {
     const MemberRecord& r = members_.at(buddy);
     packer.try_add(wire::MemberUpdate{r.id, r.incarnation, r.status, r.address});
@@ -558,6 +670,7 @@ void Node::send(const Address& to, wire::Body body, TimePoint now, std::uint32_t
       return BroadcastQueue::Verdict::taken;
     });
   }
+  if (!store_queue_.empty()) pack_deltas(packer, to);
   wire::Bytes bytes = packer.finish();
   ++stats_.datagrams_sent;
   stats_.bytes_sent += bytes.size();

@@ -9,6 +9,9 @@
 #include "core/member_table.hpp"
 #include "core/node_stats.hpp"
 #include "core/probe_schedule.hpp"
+#include "core/store_digest.hpp"
+#include "core/store_replica.hpp"
+#include "core/subscription.hpp"
 #include "core/suspicion.hpp"
 #include "core/time.hpp"
 #include "wire/message.hpp"
@@ -17,12 +20,19 @@
 #include <convoy/member_id.hpp>
 #include <convoy/member_status.hpp>
 
+#include <convoy/item.hpp>
+
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <random>
 #include <span>
+#include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace convoy::core {
@@ -34,6 +44,17 @@ struct MemberView {
   MemberStatus status = MemberStatus::alive;
   Address address;
 };
+
+/// One match of a directory search.
+struct DirectoryEntry {
+  MemberId member;
+  std::string key;
+  Item item;
+};
+
+/// Completion of a write; called from inside the node's handlers (or from write() itself for
+/// the node's own store and for immediate failures): it must not call back into the node.
+using WriteCallback = std::function<void(const WriteResult&)>;
 
 class Node {
  public:
@@ -73,6 +94,48 @@ class Node {
   [[nodiscard]] const NodeStats& stats() const { return stats_; }
   /// Lifeguard's local health score: 0 is healthy.
   [[nodiscard]] std::uint32_t health_score() const { return awareness_; }
+  /// True once the cluster evicted this member: it stops taking part and never comes back.
+  [[nodiscard]] bool evicted() const { return evicted_; }
+
+  // --- Stores (node_store.cpp) ----------------------------------------------------------------
+
+  /// Compare-and-set put (or, with `erase`, delete) of `key` in `owner`'s store. For this node's
+  /// own store the write is applied at once; for another member's it goes to that member, which
+  /// applies it and spreads the result, and `done` runs when the answer arrives, or with
+  /// `failed` if the owner is unknown, not alive, or silent for write_timeout.
+  void write(const MemberId& owner, std::string_view key, std::string_view value,
+             std::uint64_t expected_version, bool erase, TimePoint now, WriteCallback done);
+
+  /// This node's own store.
+  [[nodiscard]] const StoreReplica& own_store() const { return own_store_; }
+  /// This node's replica of `owner`'s store (its own included); nullptr if it holds none.
+  [[nodiscard]] const StoreReplica* replica(const MemberId& owner) const;
+
+  // --- Directory (node_directory.cpp) ---------------------------------------------------------
+
+  /// Active (alive and suspect) members, this node included.
+  [[nodiscard]] std::vector<MemberView> all() const;
+  /// The live value of `key` in the store of active member `id`; nullopt if absent or deleted.
+  [[nodiscard]] std::optional<Item> value(const MemberId& id, std::string_view key) const;
+  /// Active members whose store holds `key` (live).
+  [[nodiscard]] std::vector<DirectoryEntry> find_by_key(std::string_view key) const;
+  /// (member, key) pairs of active members whose live value equals `value`.
+  [[nodiscard]] std::vector<DirectoryEntry> find_by_value(std::string_view value) const;
+  /// Every live item of every active member for which pred(member, key, value) holds.
+  [[nodiscard]] std::vector<DirectoryEntry> search(
+      const std::function<bool(const MemberId&, std::string_view, std::string_view)>& pred) const;
+  /// A new subscription to directory changes; it lives as long as the caller holds it.
+  [[nodiscard]] std::shared_ptr<Subscription> subscribe(SubscriptionFilter filter,
+                                                        std::size_t capacity = 1024);
+
+  // --- Administration ---------------------------------------------------------------------------
+
+  /// Removes `id` from the cluster for good: every member marks it evicted (no incarnation
+  /// overrides that) and the member itself stops. Returns false if `id` is unknown.
+  bool evict(const MemberId& id, TimePoint now);
+  /// Declares `id` failed (dead at its current incarnation). A live member hears of it and
+  /// comes back with a higher incarnation. Returns false if `id` is unknown.
+  bool fail(const MemberId& id, TimePoint now);
 
  private:
   struct PendingProbe {
@@ -102,6 +165,12 @@ class Node {
   void on_join_request(const Address& from, const wire::JoinRequest& req, TimePoint now);
   void on_join_response(const Address& from, const wire::JoinResponse& resp, TimePoint now);
   void on_push_pull(const Address& from, const wire::PushPull& pp, TimePoint now);
+  void on_store_digest(const Address& from, const wire::StoreDigest& digest, TimePoint now);
+  void on_store_digest_detail(const Address& from, const wire::StoreDigestDetail& detail,
+                              TimePoint now);
+  void on_store_sync(const Address& from, const wire::StoreSync& sync, TimePoint now);
+  void on_store_write(const Address& from, const wire::StoreWrite& w, TimePoint now);
+  void on_store_write_result(const wire::StoreWriteResult& r);
 
   // Membership rules.
   /// Where news came from: gossip is spread on; a joiner's download of the cluster's state is
@@ -111,6 +180,9 @@ class Node {
   bool apply(const wire::MemberUpdate& update, TimePoint now, ApplyMode mode);
   static bool spreads(ApplyMode mode, MemberStatus status);
   void refute(std::uint64_t seen_incarnation, TimePoint now);
+  /// Tells the driver (Event) and the subscribers (DirectoryEvent) about a membership change.
+  void member_event(Event::Kind kind, const MemberId& id, std::uint64_t incarnation,
+                    const Address& address);
   void start_suspicion(std::uint32_t slot, TimePoint now);
   void declare_dead(std::uint32_t slot, TimePoint now);
   void enqueue(std::uint32_t slot);
@@ -126,6 +198,38 @@ class Node {
   void relay_progress(TimePoint now);
   void reap(TimePoint now);
   void reschedule(TimePoint now);
+  void store_sync_tick(TimePoint now);
+  void store_gc(TimePoint now);
+  void write_timeouts(TimePoint now);
+
+  // Stores.
+  /// Queue key of an owner: 0 for this node, member slot + 1 otherwise.
+  static constexpr std::uint32_t kSelfKey = 0;
+  [[nodiscard]] StoreReplica* replica_for_key(std::uint32_t owner_key);
+  [[nodiscard]] const StoreReplica* replica_for_key(std::uint32_t owner_key) const;
+  [[nodiscard]] MemberId owner_id(std::uint32_t owner_key) const;
+  void apply_delta(const wire::StoreDelta& delta, TimePoint now);
+  void apply_snapshot(const wire::StoreSnapshot& snapshot, TimePoint now);
+  /// Runs `change` on the replica of `owner_key`, then updates the digest and publishes what
+  /// changed (queue for gossip if `spread`, key events for subscribers).
+  template <class Change>
+  bool change_replica(std::uint32_t owner_key, bool spread, Change&& change);
+  void enqueue_item(std::uint32_t owner_key, const std::string& key);
+  void drop_replica(std::uint32_t slot);
+  [[nodiscard]] bool digest_counts(std::uint32_t owner_key) const;
+  void digest_include(std::uint32_t slot, bool include);
+  [[nodiscard]] std::vector<wire::StoreSnapshot> all_snapshots() const;
+  /// Sends `packet` as a datagram if it fits the budget, else over the stream path.
+  void send_sized(const Address& to, wire::Packet packet);
+  /// Fills `packer` with queued store deltas (after membership updates); oversized deltas go to
+  /// `to` over the stream path and count as sent.
+  void pack_deltas(wire::Packer& packer, const Address& to);
+  WriteResult write_local(std::string_view key, std::string_view value, std::uint64_t expected,
+                          bool erase, TimePoint now, bool system);
+
+  // Directory.
+  void publish(const DirectoryEvent& event);
+  void publish_member(DirectoryEvent::Kind kind, const MemberId& id, std::uint64_t incarnation);
 
   // Sending.
   /// Sends a datagram with as many queued updates as fit. `buddy`: a member slot whose current
@@ -157,6 +261,7 @@ class Node {
   bool joined_ = false;
   bool left_ = false;
   std::uint32_t awareness_ = 0;
+  bool evicted_ = false;
   /// Gap before the next post-join push-pull; zero once the node has settled.
   Duration sync_backoff_{};
   std::uint64_t next_seq_ = 1;
@@ -171,6 +276,32 @@ class Node {
     std::uint64_t generation = 0;
   };
   std::deque<ReapEntry> reap_queue_;
+
+  // Stores: own store, replicas by member slot, the digest, and the delta queue. Queued items
+  // are named by handles (dense, for the BroadcastQueue) mapped to (owner key, item key).
+  StoreReplica own_store_;
+  std::vector<std::unique_ptr<StoreReplica>> replicas_;
+  StoreDigestState digest_;
+  BroadcastQueue store_queue_;
+  struct ItemRef {
+    std::uint32_t owner_key = 0;
+    std::string key;
+  };
+  std::vector<ItemRef> item_refs_;
+  std::vector<std::uint32_t> free_item_refs_;
+  std::map<std::pair<std::uint32_t, std::string>, std::uint32_t> item_handles_;
+  std::vector<std::uint32_t> packed_handles_;  // scratch for pack_deltas
+
+  struct PendingWrite {
+    TimePoint deadline;
+    WriteCallback done;
+  };
+  std::map<std::uint64_t, PendingWrite> pending_writes_;
+  std::uint64_t next_request_ = 1;
+  TimePoint next_store_sync_{};
+  TimePoint next_store_gc_{};
+
+  std::vector<std::weak_ptr<Subscription>> subscriptions_;
 
   std::vector<Address> seeds_;
   std::size_t join_attempt_ = 0;

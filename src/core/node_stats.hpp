@@ -29,6 +29,10 @@ struct NodeStats {
   std::uint64_t refutations = 0;  ///< times this node raised its incarnation to refute
   std::uint64_t updates_piggybacked = 0;
   std::uint64_t push_pulls = 0;
+  std::uint64_t deltas_piggybacked = 0;
+  std::uint64_t store_digests_sent = 0;
+  std::uint64_t store_syncs_sent = 0;
+  std::uint64_t remote_writes_sent = 0;
 
   [[nodiscard]] std::uint64_t rejected_total() const {
     std::uint64_t n = 0;

@@ -24,6 +24,8 @@ ScenarioResult run_scenario(const ScenarioOptions& options) {
   if (options.scenario == "crash") return run_crash(options);
   if (options.scenario == "loss") return run_loss(options);
   if (options.scenario == "partition") return run_partition(options);
+  if (options.scenario == "update") return run_update(options);
+  if (options.scenario == "churn") return run_churn(options);
   throw std::invalid_argument("unknown scenario: " + options.scenario);
 }
 

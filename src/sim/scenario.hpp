@@ -26,6 +26,10 @@ struct ScenarioOptions {
   /// How long the disturbance lasts (loss, partition); the join and crash scenarios use it as
   /// their time limit. Unset: each scenario's own default (see scenario_names()).
   std::optional<core::Duration> duration;
+  /// update: how many single-key updates to time.
+  std::size_t trials = 50;
+  /// update: give every member a subscription that is never read.
+  bool stalled_subscribers = false;
 };
 
 /// One reported figure.

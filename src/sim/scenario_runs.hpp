@@ -13,6 +13,8 @@ ScenarioResult run_join(const ScenarioOptions& options);
 ScenarioResult run_crash(const ScenarioOptions& options);
 ScenarioResult run_loss(const ScenarioOptions& options);
 ScenarioResult run_partition(const ScenarioOptions& options);
+ScenarioResult run_update(const ScenarioOptions& options);
+ScenarioResult run_churn(const ScenarioOptions& options);
 
 /// Seconds with millisecond resolution, so printed figures stay short and exact.
 inline double seconds(core::Duration d) {

@@ -48,6 +48,8 @@ struct DecodeResult {
 
 /// Exact number of bytes `update` adds to an encoded Packet's piggyback list.
 [[nodiscard]] std::size_t encoded_size(const MemberUpdate& update);
+/// Exact number of bytes `delta` adds to an encoded Packet's store-delta list.
+[[nodiscard]] std::size_t encoded_size(const StoreDelta& delta);
 
 /// Budgeted packing: starts from a packet (body, maybe some updates) and accepts piggybacked
 /// updates while the encoded packet stays within `budget` bytes (envelope included).
@@ -57,6 +59,8 @@ class Packer {
 
   /// Appends `update` if it fits; false (and nothing changes) if it would exceed the budget.
   bool try_add(const MemberUpdate& update);
+  /// Appends `delta` to the store deltas if it fits; false (and nothing changes) otherwise.
+  bool try_add(const StoreDelta& delta);
 
   /// Bytes still free under the budget.
   [[nodiscard]] std::size_t remaining() const { return budget_ - size_; }

@@ -7,6 +7,7 @@
 #include <convoy/member_status.hpp>
 
 #include <cstdint>
+#include <string>
 #include <variant>
 #include <vector>
 
@@ -57,15 +58,63 @@ struct Gossip {
   friend bool operator==(const Gossip&, const Gossip&) = default;
 };
 
+// --- Member stores ----------------------------------------------------------------------------
+//
+// Every member owns a key/value store; its writes take consecutive versions from one counter
+// per store *epoch* (the owner's incarnation when the counter started at zero: a member that
+// restarts without its persisted store starts a new epoch, and replicas of the old one are
+// dropped). A replica that has applied version v of an owner needs exactly the items with
+// version > v.
+
+/// One item of a store, as replicated. Tombstones (deleted) carry no value.
+struct StoreItem {
+  std::string key;
+  std::string value;
+  std::uint64_t version = 0;
+  bool deleted = false;
+  friend bool operator==(const StoreItem&, const StoreItem&) = default;
+};
+
+/// Piggybacked store news: one item of `owner`'s store.
+struct StoreDelta {
+  MemberId owner;
+  std::uint64_t epoch = 0;
+  StoreItem item;
+  friend bool operator==(const StoreDelta&, const StoreDelta&) = default;
+};
+
+/// Items of one owner's store held by the sender, as of `version` (the highest it applied).
+/// Partial (`complete` false): the items with version > `since` — a delta. Complete: every live
+/// item and kept tombstone; the receiver drops what it holds of that owner at version ≤
+/// `version` that is not listed (needed when tombstones were collected).
+struct StoreSnapshot {
+  MemberId owner;
+  std::uint64_t epoch = 0;
+  std::uint64_t version = 0;
+  std::uint64_t since = 0;
+  bool complete = false;
+  std::vector<StoreItem> items;
+  friend bool operator==(const StoreSnapshot&, const StoreSnapshot&) = default;
+};
+
+/// Digest entry: how far the sender has applied `owner`'s store.
+struct OwnerVersion {
+  MemberId owner;
+  std::uint64_t epoch = 0;
+  std::uint64_t version = 0;
+  friend bool operator==(const OwnerVersion&, const OwnerVersion&) = default;
+};
+
 /// Stream: a new member asks a seed for the cluster's state, announcing itself.
 struct JoinRequest {
   MemberUpdate self;
   friend bool operator==(const JoinRequest&, const JoinRequest&) = default;
 };
 
-/// Stream: the seed's answer, every member it knows (itself included).
+/// Stream: the seed's answer, every member it knows (itself included), and every store.
 struct JoinResponse {
   std::vector<MemberUpdate> members;
+  std::vector<StoreSnapshot> stores;
   friend bool operator==(const JoinResponse&, const JoinResponse&) = default;
 };
 
@@ -77,12 +126,59 @@ struct PushPull {
   friend bool operator==(const PushPull&, const PushPull&) = default;
 };
 
-using Body = std::variant<Ping, Ack, Nack, PingReq, Gossip, JoinRequest, JoinResponse, PushPull>;
+/// Datagram: anti-entropy opener. Owners are hashed into buckets; each bucket's value is the XOR
+/// of a hash of (owner, epoch, version) over the sender's replicas in it. Fixed size whatever N.
+struct StoreDigest {
+  std::vector<std::uint64_t> buckets;
+  friend bool operator==(const StoreDigest&, const StoreDigest&) = default;
+};
 
-/// One datagram or stream message: a body plus piggybacked membership updates.
+/// Answer to a StoreDigest: the responder's per-owner versions for the buckets that differ.
+struct StoreDigestDetail {
+  std::vector<std::uint32_t> buckets;
+  std::vector<OwnerVersion> owners;
+  friend bool operator==(const StoreDigestDetail&, const StoreDigestDetail&) = default;
+};
+
+/// Store state on the move: snapshots the receiver lacks, and `wants` — owners whose items
+/// after the given version the sender asks the receiver for (answered by another StoreSync).
+/// Also the store part of a join's full state.
+struct StoreSync {
+  std::vector<StoreSnapshot> snapshots;
+  std::vector<OwnerVersion> wants;
+  friend bool operator==(const StoreSync&, const StoreSync&) = default;
+};
+
+/// A compare-and-set on `owner`'s store, sent to the owner by any member.
+struct StoreWrite {
+  std::uint64_t request = 0;
+  MemberId owner;
+  std::string key;
+  std::string value;
+  std::uint64_t expected_version = 0;
+  bool erase = false;
+  friend bool operator==(const StoreWrite&, const StoreWrite&) = default;
+};
+
+/// The owner's answer to a StoreWrite.
+struct StoreWriteResult {
+  enum class Outcome : std::uint8_t { done = 1, conflict = 2, failed = 3 };
+  std::uint64_t request = 0;
+  Outcome outcome = Outcome::failed;
+  StoreItem item;     ///< the item after the write (done) or as it is (conflict)
+  std::string error;  ///< why, when failed
+  friend bool operator==(const StoreWriteResult&, const StoreWriteResult&) = default;
+};
+
+using Body = std::variant<Ping, Ack, Nack, PingReq, Gossip, JoinRequest, JoinResponse, PushPull,
+                          StoreDigest, StoreDigestDetail, StoreSync, StoreWrite, StoreWriteResult>;
+
+/// One datagram or stream message: a body plus piggybacked membership updates and store deltas
+/// (membership first: it decides who is in the cluster).
 struct Packet {
   Body body;
-  std::vector<MemberUpdate> updates;
+  std::vector<MemberUpdate> updates{};
+  std::vector<StoreDelta> deltas{};  // default-initialised: most packets carry none
   friend bool operator==(const Packet&, const Packet&) = default;
 };
 

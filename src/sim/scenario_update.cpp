@@ -1,0 +1,87 @@
+// Scenario "update": in a formed cluster, one random member writes one key, and we measure how
+// long until every live member's directory shows it; repeated `trials` times. Reports p50, p99
+// and max of that time and how many updates never reached everyone within the time limit.
+// With --stalled-subscribers every member also carries a subscription nobody reads, which must
+// not change any figure (subscriptions cannot slow the protocol).
+#include "sim/scenario_runs.hpp"
+
+#include <algorithm>
+
+namespace convoy::sim {
+
+ScenarioResult run_update(const ScenarioOptions& o) {
+  const core::Duration limit = o.duration.value_or(std::chrono::seconds(60));
+  SimCluster cluster(o);
+  cluster.form(join_spread(o.nodes));
+  auto formed =
+      cluster.run_until([&] { return cluster.converged(); },
+                        cluster.sim().now() + join_spread(o.nodes) + std::chrono::seconds(300));
+  std::vector<std::shared_ptr<core::Subscription>> stalled;
+  if (o.stalled_subscribers)
+    for (Slot s = 0; s < o.nodes; ++s) stalled.push_back(cluster.node(s).subscribe({}, 64));
+  if (o.loss > 0) cluster.sim().network().set_loss(o.loss);
+
+  std::vector<double> times;
+  std::int64_t undelivered = 0;
+  std::int64_t write_failures = 0;
+  for (std::size_t trial = 0; trial < o.trials; ++trial) {
+    const Slot writer = static_cast<Slot>(cluster.sim().scenario_rng().below(o.nodes));
+    std::string key = "trial.";  // appended: see scenario_churn.cpp on GCC 12's -Wrestrict
+    key += std::to_string(trial);
+    const core::TimePoint start = cluster.sim().now();
+    std::uint64_t version = 0;
+    cluster.sim().at(start, [&] {
+      core::Node& n = cluster.node(writer);
+      std::string value = "value-";
+      value += std::to_string(trial);
+      n.write(n.id(), key, value, 0, false, cluster.sim().now(), [&](const WriteResult& r) {
+        if (r.status == WriteStatus::done)
+          version = r.item.version;
+        else
+          ++write_failures;
+      });
+    });
+    auto everywhere = [&] {
+      if (version == 0) return false;
+      for (Slot s = 0; s < o.nodes; ++s) {
+        auto v = cluster.node(s).value(cluster.id(writer), key);
+        if (!v || v->version < version) return false;
+      }
+      return true;
+    };
+    auto done = cluster.run_until(everywhere, start + limit, std::chrono::milliseconds(10));
+    if (done)
+      times.push_back(seconds(*done - start));
+    else
+      ++undelivered;
+    cluster.sim().run_for(std::chrono::milliseconds(500));  // let the rumour die down
+  }
+  std::sort(times.begin(), times.end());
+  auto pct = [&](double p) {
+    if (times.empty()) return -1.0;
+    auto i = static_cast<std::size_t>(std::ceil(p * static_cast<double>(times.size()))) - 1;
+    return times[std::min(i, times.size() - 1)];
+  };
+
+  ScenarioResult r;
+  add_header(r, o);
+  r.add("formed", formed.has_value());
+  r.add("trials", static_cast<std::int64_t>(o.trials));
+  r.add("delivered_everywhere", static_cast<std::int64_t>(times.size()));
+  r.add("never_delivered", undelivered);
+  r.add("write_failures", write_failures);
+  r.add("p50_s", pct(0.50));
+  r.add("p99_s", pct(0.99));
+  r.add("max_s", times.empty() ? -1.0 : times.back());
+  const double rounds = std::ceil(std::log(static_cast<double>(o.nodes)) /
+                                  std::log(static_cast<double>(o.config.fanout) + 1.0));
+  r.add("target_p99_s", 2.0 * rounds * seconds(o.config.gossip_interval));
+  r.add("stalled_subscribers", o.stalled_subscribers);
+  std::int64_t dropped = 0;
+  for (const auto& s : stalled) dropped += static_cast<std::int64_t>(s->dropped_total());
+  r.add("subscriber_events_dropped", dropped);
+  add_totals(r, cluster);
+  return r;
+}
+
+}  // namespace convoy::sim
