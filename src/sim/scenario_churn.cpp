@@ -3,7 +3,8 @@
 // into other members' stores. Then a quiet period. Afterwards every live member's replica of
 // every live owner must equal that owner's store, compared by content hash; no write reported
 // done may be missing at its owner unless a later write replaced it, and no key whose last
-// write was a delete may be alive anywhere.
+// write was a delete may be alive anywhere, and every write sent with an impossible expected
+// version must come back as a conflict, never applied.
 #include "sim/scenario_runs.hpp"
 
 #include <map>
@@ -20,6 +21,8 @@ struct Stats {
   std::int64_t failed = 0;
   std::int64_t crashes = 0;
   std::int64_t restarts = 0;
+  std::int64_t forced_conflicts = 0;
+  std::int64_t conflicts_lost = 0;  ///< a write that had to conflict but was applied
 };
 
 }  // namespace
@@ -53,8 +56,11 @@ ScenarioResult run_churn(const ScenarioOptions& o) {
       continue;
     }
     if (roll < 10) {
-      if (cluster.sim().state(actor) == NodeState::crashed) {
-        cluster.restart(actor);
+      std::vector<Slot> crashed;
+      for (Slot s = 0; s < o.nodes; ++s)
+        if (cluster.sim().state(s) == NodeState::crashed) crashed.push_back(s);
+      if (!crashed.empty()) {
+        cluster.restart(crashed[rng.below(crashed.size())]);
         ++st.restarts;
       }
       continue;
@@ -75,9 +81,17 @@ ScenarioResult run_churn(const ScenarioOptions& o) {
       expected = cur->version;
     else if (const core::StoreReplica* r = writer.replica(owner))
       if (const auto* item = r->find(key)) expected = item->version;
+    // One write in ten expects a version no store can have reached: it must come back as a
+    // conflict (or fail, if its owner is down), never be applied.
+    const bool forced_conflict = rng.below(10) == 0;
+    if (forced_conflict) {
+      expected += 1'000'000'000;
+      ++st.forced_conflicts;
+    }
     ++st.writes;
     writer.write(owner, key, value, expected, erase, cluster.sim().now(),
-                 [&, owner_slot, key](const WriteResult& r) {
+                 [&, owner_slot, key, forced_conflict](const WriteResult& r) {
+                   if (forced_conflict && r.status == WriteStatus::done) ++st.conflicts_lost;
                    if (r.status == WriteStatus::done) {
                      ++st.done;
                      if (r.item.version == 0) return;  // delete of an absent key: no write
@@ -132,6 +146,8 @@ ScenarioResult run_churn(const ScenarioOptions& o) {
   r.add("writes_done", st.done);
   r.add("writes_conflict", st.conflicts);
   r.add("writes_failed", st.failed);
+  r.add("forced_conflicts", st.forced_conflicts);
+  r.add("conflicts_lost", st.conflicts_lost);
   r.add("crashes", st.crashes);
   r.add("restarts", st.restarts);
   r.add("converged", cluster.converged());
