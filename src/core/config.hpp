@@ -61,7 +61,7 @@ struct Config {
   /// then collected; a replica that fell behind the collection gets a complete resync.
   Duration tombstone_grace = 10min;
   /// Store anti-entropy: every interval a digest datagram to one random member.
-  Duration store_sync_interval = 2s;
+  Duration store_sync_interval = 1s;
   /// A write into another member's store fails if the owner has not answered by then.
   Duration write_timeout = 3s;
 

@@ -94,6 +94,10 @@ class Node {
   [[nodiscard]] const NodeStats& stats() const { return stats_; }
   /// Lifeguard's local health score: 0 is healthy.
   [[nodiscard]] std::uint32_t health_score() const { return awareness_; }
+  /// Updates and store deltas still queued for piggybacking (0: nothing left to spread).
+  [[nodiscard]] std::size_t pending_broadcasts() const {
+    return queue_.size() + store_queue_.size();
+  }
   /// True once the cluster evicted this member: it stops taking part and never comes back.
   [[nodiscard]] bool evicted() const { return evicted_; }
 

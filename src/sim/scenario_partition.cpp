@@ -1,6 +1,8 @@
 // Scenario "partition": a formed cluster is split into two halves that cannot reach each other
 // for `duration`, then the network heals. Each half should declare the other dead; after the
-// heal the halves must merge by themselves. Reports how long the merge took.
+// heal the halves must merge by themselves. Members on both sides write into their stores during
+// the split; after the heal every replica must equal its owner's store. Reports how long the
+// membership and the stores took to merge.
 #include "sim/scenario_runs.hpp"
 
 namespace convoy::sim {
@@ -18,7 +20,16 @@ ScenarioResult run_partition(const ScenarioOptions& o) {
   std::vector<std::vector<Slot>> groups{a, b};
   cluster.sim().network().split(groups);
   const core::TimePoint split_at = cluster.sim().now();
-  cluster.sim().run_for(duration);
+  // Both sides keep writing while cut off: every member writes a few keys into its own store.
+  Random& rng = cluster.sim().scenario_rng();
+  std::int64_t writes = 0;
+  for (core::Duration t{}; t < duration; t += std::chrono::milliseconds(100)) {
+    cluster.sim().run_for(std::chrono::milliseconds(100));
+    const Slot writer = static_cast<Slot>(rng.below(o.nodes));
+    cluster.write_own(writer, "p" + std::to_string(rng.below(5)),
+                      std::to_string(rng.next() % 1000));
+    ++writes;
+  }
 
   // At the heal: does each half see exactly itself alive?
   auto sees_only_own_half = [&](const std::vector<Slot>& mine, const std::vector<Slot>& other) {
@@ -38,6 +49,9 @@ ScenarioResult run_partition(const ScenarioOptions& o) {
   const core::TimePoint heal_at = cluster.sim().now();
   auto merged =
       cluster.run_until([&] { return cluster.converged(); }, heal_at + std::chrono::seconds(600));
+  auto stores_merged = cluster.run_until([&] { return cluster.replicas_mismatched() == 0; },
+                                         cluster.sim().now() + std::chrono::seconds(120),
+                                         std::chrono::milliseconds(500));
 
   ScenarioResult r;
   add_header(r, o);
@@ -47,6 +61,9 @@ ScenarioResult run_partition(const ScenarioOptions& o) {
   r.add("halves_saw_split", split_seen);
   r.add("merged", merged.has_value());
   r.add("merge_after_heal_s", merged ? seconds(*merged - heal_at) : -1.0);
+  r.add("writes_during_partition", writes);
+  r.add("stores_equal_after_heal_s", stores_merged ? seconds(*stores_merged - heal_at) : -1.0);
+  r.add("replicas_mismatched", cluster.replicas_mismatched());
   add_totals(r, cluster);
   return r;
 }

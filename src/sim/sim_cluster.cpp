@@ -69,6 +69,36 @@ std::size_t SimCluster::live() const {
   return up;
 }
 
+std::int64_t SimCluster::replicas_mismatched() const {
+  std::int64_t mismatched = 0;
+  const core::StoreReplica empty;
+  for (Slot owner = 0; owner < sim_.size(); ++owner) {
+    if (sim_.state(owner) == NodeState::crashed) continue;
+    const std::uint64_t truth = node(owner).own_store().content_hash();
+    for (Slot viewer = 0; viewer < sim_.size(); ++viewer) {
+      if (viewer == owner || sim_.state(viewer) == NodeState::crashed) continue;
+      const core::StoreReplica* r = node(viewer).replica(ids_[owner]);
+      if ((r ? r->content_hash() : empty.content_hash()) != truth) ++mismatched;
+    }
+  }
+  return mismatched;
+}
+
+void SimCluster::write_own(Slot slot, const std::string& key, const std::string& value) {
+  sim_.after(core::Duration::zero(), [this, slot, key, value] {
+    if (sim_.state(slot) == NodeState::crashed) return;
+    core::Node& n = node(slot);
+    const wire::StoreItem* cur = n.own_store().find(key);
+    n.write(n.id(), key, value, cur ? cur->version : 0, false, sim_.now(), {});
+  });
+}
+
+bool SimCluster::quiet() const {
+  for (Slot s = 0; s < sim_.size(); ++s)
+    if (sim_.state(s) != NodeState::crashed && node(s).pending_broadcasts() != 0) return false;
+  return true;
+}
+
 bool SimCluster::converged() const {
   if (sim_.size() < ids_.size()) return false;  // not everyone has started yet
   const std::size_t up = live();

@@ -29,6 +29,14 @@ class SimCluster {
 
   /// True when every member that is up sees exactly the members that are up as alive.
   [[nodiscard]] bool converged() const;
+  /// Live (viewer, owner) pairs whose replica differs from the owner's own store (content hash).
+  [[nodiscard]] std::int64_t replicas_mismatched() const;
+  /// Has live member `slot` put `key` = `value` into its own store (unconditionally: it reads
+  /// the current version first).
+  void write_own(Slot slot, const std::string& key, const std::string& value);
+
+  /// True when no live member has anything left to piggyback: the cluster is quiet.
+  [[nodiscard]] bool quiet() const;
   /// Members currently up (not crashed; paused ones count).
   [[nodiscard]] std::size_t live() const;
 

@@ -62,6 +62,10 @@ TEST_P(PartitionSizes, HalvesSplitThenMergeByThemselves) {
   EXPECT_TRUE(r.get<bool>("halves_saw_split"));
   EXPECT_TRUE(r.get<bool>("merged"));
   EXPECT_GE(r.get<double>("merge_after_heal_s"), 0.0);
+  // Both sides wrote during the split; after the heal every replica equals its owner.
+  EXPECT_GT(r.get<std::int64_t>("writes_during_partition"), 0);
+  EXPECT_EQ(r.get<std::int64_t>("replicas_mismatched"), 0);
+  EXPECT_GE(r.get<double>("stores_equal_after_heal_s"), 0.0);
 }
 INSTANTIATE_TEST_SUITE_P(Sizes, PartitionSizes, ::testing::Values(4, 20, 100));
 
@@ -74,6 +78,8 @@ TEST(LossScenario, TenPercentLossDeclaresNobodyDead) {
   EXPECT_GT(r.get<std::int64_t>("datagrams_lost"), 0);
   EXPECT_EQ(r.get<std::int64_t>("live_members_declared_dead"), 0);
   EXPECT_GE(r.get<double>("converged_after_loss_s"), 0.0);
+  EXPECT_GT(r.get<std::int64_t>("writes_during_loss"), 0);
+  EXPECT_TRUE(r.get<bool>("stores_equal"));
 }
 
 TEST(Determinism, SameSeedSameFiguresDifferentSeedDifferentRun) {
