@@ -11,6 +11,11 @@ namespace convoy {
 /// numeric order is the precedence at equal incarnation: a later state overrides an earlier one.
 enum class MemberStatus : std::uint8_t { alive = 1, suspect = 2, dead = 3, left = 4, evicted = 5 };
 
+/// Alive or suspect: still a member (probed, gossiped to, listed by the directory).
+[[nodiscard]] constexpr bool is_active(MemberStatus s) {
+  return s == MemberStatus::alive || s == MemberStatus::suspect;
+}
+
 /// "alive", "suspect", "dead", "left" or "evicted".
 [[nodiscard]] constexpr std::string_view to_string(MemberStatus s) {
   switch (s) {

@@ -29,10 +29,6 @@ constexpr std::uint8_t rank(MemberStatus s) {
   return static_cast<std::uint8_t>(s);
 }
 
-bool is_active(MemberStatus s) {
-  return s == MemberStatus::alive || s == MemberStatus::suspect;
-}
-
 }  // namespace
 
 Node::Node(Config config, MemberId self, Address advertise, std::uint64_t incarnation,

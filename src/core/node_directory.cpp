@@ -7,18 +7,6 @@
 
 namespace convoy::core {
 
-namespace {
-
-bool is_active(MemberStatus s) {
-  return s == MemberStatus::alive || s == MemberStatus::suspect;
-}
-
-Item to_item(const wire::StoreItem& s) {
-  return Item{s.value, s.version, s.deleted};
-}
-
-}  // namespace
-
 std::vector<MemberView> Node::all() const {
   std::vector<MemberView> out;
   if (is_active(self_.status))

@@ -20,14 +20,6 @@ namespace convoy::core {
 
 namespace {
 
-bool is_active(MemberStatus s) {
-  return s == MemberStatus::alive || s == MemberStatus::suspect;
-}
-
-Item to_item(const wire::StoreItem& s) {
-  return Item{s.value, s.version, s.deleted};
-}
-
 WriteResult failure(std::string why) {
   WriteResult r;
   r.status = WriteStatus::failed;

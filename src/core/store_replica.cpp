@@ -70,10 +70,6 @@ std::uint64_t hash_bytes(std::string_view bytes, std::uint64_t seed) {  // FNV-1
   return mix64(h ^ bytes.size());
 }
 
-Item to_item(const wire::StoreItem& item) {
-  return Item{item.value, item.version, item.deleted};
-}
-
 /// A key that vanished without a tombstone of its own (epoch reset, complete-snapshot drop) is
 /// reported as a tombstone of version 0: subscribers see the deletion, and the item is no real
 /// write, so it must not be re-gossiped (receivers would ignore version 0 anyway).

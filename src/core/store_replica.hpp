@@ -41,6 +41,11 @@ struct StoreLimits {
   std::size_t max_value = 64 * 1024;  ///< bytes
 };
 
+/// A replicated item as the public API shows it.
+[[nodiscard]] inline Item to_item(const wire::StoreItem& s) {
+  return Item{s.value, s.version, s.deleted};
+}
+
 class StoreReplica {
  public:
   /// What applying something changed, for subscriptions and re-gossip.
