@@ -2,6 +2,7 @@
 // (done, conflict, failure), directory queries, subscriptions, large values, tombstone
 // collection with a lagging member, eviction and fail, and the update and churn scenarios.
 // Each test prints its seed.
+#include "sim/addressing.hpp"
 #include "sim/scenario.hpp"
 #include "sim/scenario_runs.hpp"
 #include "sim/sim_cluster.hpp"
@@ -157,6 +158,27 @@ TEST(Subscriptions, MemberAndKeyEventsWithPrefixFilter) {
   }
   EXPECT_TRUE(saw_dead);
   EXPECT_TRUE(saw_other);
+}
+
+TEST(Stores, AJoiningMemberGetsEveryStoreWithTheJoinResponse) {
+  SimCluster c(options("join-state", 15, 31));
+  form(c, 15);
+  for (Slot s = 0; s < 15; ++s)
+    ASSERT_EQ(write(c, s, c.id(s), "name", "n" + std::to_string(s), 0).status, WriteStatus::done);
+  ASSERT_TRUE(c.run_until([&] { return c.quiet(); }, c.sim().now() + 60s).has_value());
+  NodeSetup setup;
+  setup.id = MemberId{99, 99};
+  setup.seeds = {node_address(0)};
+  Slot late = c.sim().add_node(node_factory(setup, {}));
+  core::Node& n = c.sim().process_as<NodeProcess>(late)->node();
+  ASSERT_TRUE(c.run_until([&] { return n.joined(); }, c.sim().now() + 10s, 1ms).has_value());
+  // The moment it has joined — before any rumour or anti-entropy round — it holds every store.
+  for (Slot s = 0; s < 15; ++s) {
+    auto v = n.value(c.id(s), "name");
+    ASSERT_TRUE(v.has_value()) << s;
+    EXPECT_EQ(v->value, "n" + std::to_string(s));
+  }
+  EXPECT_EQ(n.stats().store_digests_sent, 0u);
 }
 
 TEST(Stores, AValueTooLargeForADatagramTravelsByStream) {
