@@ -22,7 +22,7 @@ ScenarioResult run_update(const ScenarioOptions& o) {
                     cluster.sim().now() + std::chrono::seconds(300));
   std::vector<std::shared_ptr<core::Subscription>> stalled;
   if (o.stalled_subscribers)
-    for (Slot s = 0; s < o.nodes; ++s) stalled.push_back(cluster.node(s).subscribe({}, 64));
+    for (Slot s = 0; s < o.nodes; ++s) stalled.push_back(cluster.node(s).subscribe({}, 16));
   if (o.loss > 0) cluster.sim().network().set_loss(o.loss);
 
   std::vector<double> times;
