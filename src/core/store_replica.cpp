@@ -131,6 +131,21 @@ std::optional<std::string> StoreReplica::invalid(std::string_view key, std::stri
 
 WriteResult StoreReplica::put(std::string_view key, std::string_view value, std::uint64_t expected,
                               TimePoint now, const StoreLimits& limits, bool system) {
+  return write(key, value, /*erase=*/false, expected, now, limits, system);
+}
+
+WriteResult StoreReplica::erase(std::string_view key, std::uint64_t expected, TimePoint now,
+                                const StoreLimits& limits, bool system) {
+  return write(key, {}, /*erase=*/true, expected, now, limits, system);
+}
+
+// Erasing a key that holds nothing (never written, or its tombstone collected) with expected 0,
+// or a key that is already a tombstone with expected == its version, is `done` without a new
+// version: there is nothing to replicate. The result item is then {version 0 or the tombstone's
+// version, deleted true}.
+WriteResult StoreReplica::write(std::string_view key, std::string_view value, bool erase,
+                                std::uint64_t expected, TimePoint now, const StoreLimits& limits,
+                                bool system) {
   if (auto why = invalid(key, value, limits, system)) {
     return WriteResult{.status = WriteStatus::failed, .item = {}, .error = std::move(*why)};
   }
@@ -141,43 +156,19 @@ WriteResult StoreReplica::put(std::string_view key, std::string_view value, std:
                        .item = it == items_.end() ? Item{} : to_item(it->second.item),
                        .error = {}};
   }
+  if (erase && (it == items_.end() || it->second.item.deleted)) {
+    return WriteResult{.status = WriteStatus::done, .item = Item{{}, current, true}, .error = {}};
+  }
   // max_seen, not version: the owner's copy is always contiguous so they agree, but a version
   // must never be handed out twice even if that ever stopped holding.
   const std::uint64_t next = max_seen() + 1;
   wire::StoreItem item{
-      .key = std::string(key), .value = std::string(value), .version = next, .deleted = false};
+      .key = std::string(key), .value = std::string(value), .version = next, .deleted = erase};
   version_ = next;
   seen_above_.clear();
   Item result = to_item(item);
   store(item, now, {});
   return WriteResult{.status = WriteStatus::done, .item = std::move(result), .error = {}};
-}
-
-// Erasing a key that holds nothing (never written, or its tombstone collected) with expected 0,
-// or a key that is already a tombstone with expected == its version, is `done` without a new
-// version: there is nothing to replicate. The result item is then {version 0 or the tombstone's
-// version, deleted true}.
-WriteResult StoreReplica::erase(std::string_view key, std::uint64_t expected, TimePoint now,
-                                const StoreLimits& limits, bool system) {
-  if (auto why = invalid(key, {}, limits, system)) {
-    return WriteResult{.status = WriteStatus::failed, .item = {}, .error = std::move(*why)};
-  }
-  auto it = items_.find(key);
-  const std::uint64_t current = it == items_.end() ? 0 : it->second.item.version;
-  if (expected != current) {
-    return WriteResult{.status = WriteStatus::conflict,
-                       .item = it == items_.end() ? Item{} : to_item(it->second.item),
-                       .error = {}};
-  }
-  if (it == items_.end() || it->second.item.deleted) {
-    return WriteResult{.status = WriteStatus::done, .item = Item{{}, current, true}, .error = {}};
-  }
-  const std::uint64_t next = max_seen() + 1;
-  wire::StoreItem item{.key = std::string(key), .value = {}, .version = next, .deleted = true};
-  version_ = next;
-  seen_above_.clear();
-  store(item, now, {});
-  return WriteResult{.status = WriteStatus::done, .item = Item{{}, next, true}, .error = {}};
 }
 
 bool StoreReplica::apply(std::uint64_t epoch, const wire::StoreItem& item, TimePoint now,

@@ -121,6 +121,8 @@ class StoreReplica {
     TimePoint deleted_at{};  ///< when the tombstone was applied here
   };
 
+  WriteResult write(std::string_view key, std::string_view value, bool erase,
+                    std::uint64_t expected, TimePoint now, const StoreLimits& limits, bool system);
   void reset(std::uint64_t epoch);
   void mark_seen(std::uint64_t version);
   bool store(const wire::StoreItem& item, TimePoint now, const ChangeSink& sink);
