@@ -70,6 +70,26 @@ class MemberIndex {
     cells_[hole] = kEmpty;
   }
 
+  /// Starts loading the cell where `id` would be found. Receiving a packet looks up ~40 ids
+  /// whose cells are scattered over a table far larger than the cache; prefetching them all
+  /// first lets the misses overlap instead of queueing one after another.
+  void prefetch(const MemberId& id) const {
+    if (!cells_.empty()) __builtin_prefetch(&cells_[position(hash(id))]);
+  }
+
+  /// The slot in the first cell whose tag matches `id`'s, without reading the record (so
+  /// without confirming); kNone if the home cell is empty. For prefetching records.
+  [[nodiscard]] std::uint32_t probable_slot(const MemberId& id) const {
+    if (cells_.empty()) return kNone;
+    const std::uint64_t h = hash(id);
+    const auto tag = static_cast<std::uint32_t>(h);
+    for (std::size_t i = position(h);; i = (i + 1) & mask_) {
+      const std::uint64_t cell = cells_[i];
+      if (cell == kEmpty) return kNone;
+      if (static_cast<std::uint32_t>(cell >> 32) == tag) return static_cast<std::uint32_t>(cell);
+    }
+  }
+
   [[nodiscard]] std::size_t size() const { return count_; }
 
  private:

@@ -38,6 +38,14 @@ class MemberTable {
   /// Slot of `id`, or kNoSlot.
   [[nodiscard]] std::uint32_t find(const MemberId& id) const;
 
+  /// Prefetching for batches of lookups (see MemberIndex::prefetch): first the index cells of
+  /// all ids, then — once those have arrived — the records they point to.
+  void prefetch_index(const MemberId& id) const { index_.prefetch(id); }
+  void prefetch_record(const MemberId& id) const {
+    const std::uint32_t slot = index_.probable_slot(id);
+    if (slot < slots_.size()) __builtin_prefetch(&slots_[slot]);
+  }
+
   /// Adds a member not yet present; returns its slot.
   std::uint32_t insert(const MemberId& id, std::uint64_t incarnation, MemberStatus status,
                        const Address& address, TimePoint now);
