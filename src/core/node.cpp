@@ -82,7 +82,7 @@ void Node::leave(TimePoint now) {
   enqueue_self();
   // Tell a few members at once rather than waiting for the next gossip tick.
   for (std::uint32_t slot : random_live_members(config_.fanout, MemberTable::kNoSlot))
-    send(members_.at(slot).address, wire::Gossip{}, now);
+    send(members_.at(slot).address, wire::Gossip{});
   reschedule(now);
 }
 
@@ -139,9 +139,9 @@ void Node::dispatch(const Address& from, wire::Packet&& packet, bool via_stream,
           return;
         }
         if constexpr (std::is_same_v<T, wire::Ping>)
-          on_ping(from, body, now);
+          on_ping(from, body);
         else if constexpr (std::is_same_v<T, wire::Ack>)
-          on_ack(body, now);
+          on_ack(body);
         else if constexpr (std::is_same_v<T, wire::Nack>)
           on_nack(body);
         else if constexpr (std::is_same_v<T, wire::PingReq>)
@@ -153,9 +153,9 @@ void Node::dispatch(const Address& from, wire::Packet&& packet, bool via_stream,
         else if constexpr (std::is_same_v<T, wire::PushPull>)
           on_push_pull(from, body, now);
         else if constexpr (std::is_same_v<T, wire::StoreDigest>)
-          on_store_digest(from, body, now);
+          on_store_digest(from, body);
         else if constexpr (std::is_same_v<T, wire::StoreDigestDetail>)
-          on_store_digest_detail(from, body, now);
+          on_store_digest_detail(from, body);
         else if constexpr (std::is_same_v<T, wire::StoreSync>)
           on_store_sync(from, body, now);
         else if constexpr (std::is_same_v<T, wire::StoreWrite>)
@@ -167,16 +167,16 @@ void Node::dispatch(const Address& from, wire::Packet&& packet, bool via_stream,
       packet.body);
 }
 
-void Node::on_ping(const Address& from, const wire::Ping& ping, TimePoint now) {
+void Node::on_ping(const Address& from, const wire::Ping& ping) {
   if (ping.target != self_.id) {
     // Meant for a member that used to be at this address: do not vouch for it.
     ++stats_.unexpected;
     return;
   }
-  send(from, wire::Ack{ping.seq}, now);
+  send(from, wire::Ack{ping.seq});
 }
 
-void Node::on_ack(const wire::Ack& ack, TimePoint now) {
+void Node::on_ack(const wire::Ack& ack) {
   if (probe_ && probe_->seq == ack.seq) {
     if (!probe_->acked) {
       probe_->acked = true;
@@ -186,7 +186,7 @@ void Node::on_ack(const wire::Ack& ack, TimePoint now) {
   }
   auto it = relays_.find(ack.seq);
   if (it != relays_.end()) {
-    send(it->second.requester, wire::Ack{it->second.requester_seq}, now);
+    send(it->second.requester, wire::Ack{it->second.requester_seq});
     relays_.erase(it);
     return;
   }
@@ -201,7 +201,7 @@ void Node::on_ping_req(const Address& from, const wire::PingReq& req, TimePoint 
   if (left_) return;
   std::uint64_t seq = next_seq_++;
   relays_[seq] = Relay{from, req.seq, now + scaled(config_.probe_timeout) * 4 / 5};
-  send(req.target_address, wire::Ping{seq, req.target}, now);
+  send(req.target_address, wire::Ping{seq, req.target});
 }
 
 void Node::on_join_request(const Address& from, const wire::JoinRequest& req, TimePoint now) {
@@ -290,7 +290,7 @@ bool Node::apply(const wire::MemberUpdate& u, TimePoint now, ApplyMode mode) {
       return false;
     }
     if (u.status != MemberStatus::alive || u.incarnation > self_.incarnation) {
-      if (u.incarnation >= self_.incarnation) refute(u.incarnation, now);
+      if (u.incarnation >= self_.incarnation) refute(u.incarnation);
     }
     return false;
   }
@@ -362,13 +362,12 @@ bool Node::apply(const wire::MemberUpdate& u, TimePoint now, ApplyMode mode) {
   return true;
 }
 
-void Node::refute(std::uint64_t seen_incarnation, TimePoint now) {
+void Node::refute(std::uint64_t seen_incarnation) {
   self_.incarnation = seen_incarnation + 1;
   ++stats_.refutations;
   adjust_awareness(+1);  // Lifeguard: being suspected hints that we are the slow one
   enqueue_self();
   env_.notify(Event{Event::Kind::self_refuted, self_.id, self_.incarnation, self_.address, {}});
-  (void)now;
 }
 
 void Node::member_event(Event::Kind kind, const MemberId& id, std::uint64_t incarnation,
@@ -419,7 +418,7 @@ bool Node::evict(const MemberId& id, TimePoint now) {
 bool Node::fail(const MemberId& id, TimePoint now) {
   if (id == self_.id) {
     // Declared failed by our own hand: rejoin at once with a higher incarnation.
-    refute(self_.incarnation, now);
+    refute(self_.incarnation);
     reschedule(now);
     return true;
   }
@@ -536,7 +535,7 @@ void Node::probe_tick(TimePoint now) {
   probe_ = p;
   ++stats_.probes_sent;
   // Buddy system (Lifeguard): a suspect learns of its suspicion from the probe itself.
-  send(r.address, wire::Ping{p.seq, r.id}, now,
+  send(r.address, wire::Ping{p.seq, r.id},
        r.status == MemberStatus::suspect ? slot : MemberTable::kNoSlot);
 }
 
@@ -550,14 +549,14 @@ void Node::probe_progress(TimePoint now) {
   for (std::uint32_t relay : random_live_members(config_.indirect_probes, target_slot)) {
     ++stats_.indirect_probes_sent;
     ++probe_->nacks_expected;
-    send(members_.at(relay).address, req, now);
+    send(members_.at(relay).address, req);
   }
 }
 
 void Node::relay_progress(TimePoint now) {
   for (auto it = relays_.begin(); it != relays_.end();) {
     if (now >= it->second.nack_at) {
-      send(it->second.requester, wire::Nack{it->second.requester_seq}, now);
+      send(it->second.requester, wire::Nack{it->second.requester_seq});
       it = relays_.erase(it);
     } else {
       ++it;
@@ -570,7 +569,7 @@ void Node::gossip_tick(TimePoint now) {
   if (queue_.empty() && store_queue_.empty()) return;
   for (std::uint32_t slot : random_live_members(config_.fanout, MemberTable::kNoSlot)) {
     if (queue_.empty() && store_queue_.empty()) break;
-    send(members_.at(slot).address, wire::Gossip{}, now);
+    send(members_.at(slot).address, wire::Gossip{});
   }
 }
 
@@ -648,8 +647,7 @@ void Node::reschedule(TimePoint now) {
 // ---------------------------------------------------------------------------------------------
 // Output
 
-void Node::send(const Address& to, wire::Body body, TimePoint now, std::uint32_t buddy) {
-  (void)now;
+void Node::send(const Address& to, wire::Body body, std::uint32_t buddy) {
   wire::Packer packer(wire::Packet{std::move(body), {}, {}}, config_.packet_budget);
   if (buddy != MemberTable::kNoSlot) {
     const MemberRecord& r = members_.at(buddy);

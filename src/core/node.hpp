@@ -162,16 +162,15 @@ class Node {
 
   // Message handling.
   void dispatch(const Address& from, wire::Packet&& packet, bool via_stream, TimePoint now);
-  void on_ping(const Address& from, const wire::Ping& ping, TimePoint now);
-  void on_ack(const wire::Ack& ack, TimePoint now);
+  void on_ping(const Address& from, const wire::Ping& ping);
+  void on_ack(const wire::Ack& ack);
   void on_nack(const wire::Nack& nack);
   void on_ping_req(const Address& from, const wire::PingReq& req, TimePoint now);
   void on_join_request(const Address& from, const wire::JoinRequest& req, TimePoint now);
   void on_join_response(const Address& from, const wire::JoinResponse& resp, TimePoint now);
   void on_push_pull(const Address& from, const wire::PushPull& pp, TimePoint now);
-  void on_store_digest(const Address& from, const wire::StoreDigest& digest, TimePoint now);
-  void on_store_digest_detail(const Address& from, const wire::StoreDigestDetail& detail,
-                              TimePoint now);
+  void on_store_digest(const Address& from, const wire::StoreDigest& digest);
+  void on_store_digest_detail(const Address& from, const wire::StoreDigestDetail& detail);
   void on_store_sync(const Address& from, const wire::StoreSync& sync, TimePoint now);
   void on_store_write(const Address& from, const wire::StoreWrite& w, TimePoint now);
   void on_store_write_result(const wire::StoreWriteResult& r);
@@ -183,7 +182,7 @@ class Node {
   /// Applies one piece of news; returns true if it changed our view.
   bool apply(const wire::MemberUpdate& update, TimePoint now, ApplyMode mode);
   static bool spreads(ApplyMode mode, MemberStatus status);
-  void refute(std::uint64_t seen_incarnation, TimePoint now);
+  void refute(std::uint64_t seen_incarnation);
   /// Tells the driver (Event) and the subscribers (DirectoryEvent) about a membership change.
   void member_event(Event::Kind kind, const MemberId& id, std::uint64_t incarnation,
                     const Address& address);
@@ -238,8 +237,7 @@ class Node {
   // Sending.
   /// Sends a datagram with as many queued updates as fit. `buddy`: a member slot whose current
   /// state goes first, ahead of the queue.
-  void send(const Address& to, wire::Body body, TimePoint now,
-            std::uint32_t buddy = MemberTable::kNoSlot);
+  void send(const Address& to, wire::Body body, std::uint32_t buddy = MemberTable::kNoSlot);
   void send_stream(const Address& to, wire::Packet packet);
   [[nodiscard]] std::vector<wire::MemberUpdate> full_state() const;
   [[nodiscard]] wire::MemberUpdate self_update() const;

@@ -221,11 +221,10 @@ void Node::store_sync_tick(TimePoint now) {
   auto peers = random_live_members(1, MemberTable::kNoSlot);
   if (peers.empty()) return;
   ++stats_.store_digests_sent;
-  send(members_.at(peers[0]).address, wire::StoreDigest{digest_.buckets()}, now);
+  send(members_.at(peers[0]).address, wire::StoreDigest{digest_.buckets()});
 }
 
-void Node::on_store_digest(const Address& from, const wire::StoreDigest& digest, TimePoint now) {
-  (void)now;
+void Node::on_store_digest(const Address& from, const wire::StoreDigest& digest) {
   if (digest.buckets.size() != StoreDigestState::kBuckets) {
     ++stats_.unexpected;  // a peer with another bucket count: nothing comparable
     return;
@@ -251,9 +250,7 @@ void Node::on_store_digest(const Address& from, const wire::StoreDigest& digest,
   send_sized(from, wire::Packet{std::move(detail), {}, {}});
 }
 
-void Node::on_store_digest_detail(const Address& from, const wire::StoreDigestDetail& detail,
-                                  TimePoint now) {
-  (void)now;
+void Node::on_store_digest_detail(const Address& from, const wire::StoreDigestDetail& detail) {
   std::vector<bool> covered(StoreDigestState::kBuckets, false);
   for (std::uint32_t b : detail.buckets)
     if (b < StoreDigestState::kBuckets) covered[b] = true;
