@@ -49,7 +49,8 @@ void Node::start(TimePoint now) {
   joined_ = true;
   auto jitter = [&](Duration d) {
     // Spread periodic work so nodes started together do not tick in lockstep.
-    return Duration(std::uniform_int_distribution<Duration::rep>(0, d.count())(rng_));
+    return Duration(
+        static_cast<Duration::rep>(rng_.below(static_cast<std::uint64_t>(d.count()) + 1)));
   };
   next_probe_ = now + jitter(config_.probe_interval);
   next_gossip_ = now + jitter(config_.gossip_interval);
@@ -607,7 +608,7 @@ void Node::reconnect_tick(TimePoint now) {
     if (!live) candidates.push_back(seed);
   }
   if (candidates.empty()) return;
-  std::size_t pick = std::uniform_int_distribution<std::size_t>(0, candidates.size() - 1)(rng_);
+  const std::size_t pick = rng_.below(candidates.size());
   send_stream(candidates[pick], wire::Packet{wire::PushPull{false, full_state()}, {}, {}});
 }
 
@@ -733,16 +734,16 @@ std::vector<std::uint32_t> Node::random_live_members(std::size_t k, std::uint32_
   };
   // Rejection sampling over slots is O(k) while most slots hold live members; fall back to a
   // scan when it keeps missing (a table full of tombstones).
-  std::uniform_int_distribution<std::uint32_t> pick(0, members_.capacity() - 1);
+
   for (std::size_t tries = 0; out.size() < k && tries < 8 * k + 32; ++tries) {
-    std::uint32_t s = pick(rng_);
+    const auto s = static_cast<std::uint32_t>(rng_.below(members_.capacity()));
     if (eligible(s)) out.push_back(s);
   }
   if (out.size() < k) {
     std::vector<std::uint32_t> rest;
     for (std::uint32_t s = 0; s < members_.capacity(); ++s)
       if (eligible(s)) rest.push_back(s);
-    std::shuffle(rest.begin(), rest.end(), rng_);
+    rng_.shuffle(rest);
     for (std::size_t i = 0; out.size() < k && i < rest.size(); ++i) out.push_back(rest[i]);
   }
   return out;

@@ -9,6 +9,7 @@
 #include "core/member_table.hpp"
 #include "core/node_stats.hpp"
 #include "core/probe_schedule.hpp"
+#include "core/random.hpp"
 #include "core/store_digest.hpp"
 #include "core/store_replica.hpp"
 #include "core/subscription.hpp"
@@ -28,7 +29,6 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <random>
 #include <span>
 #include <string>
 #include <string_view>
@@ -251,7 +251,7 @@ class Node {
 
   Config config_;
   Environment& env_;
-  std::mt19937_64 rng_;
+  Random rng_;
   wire::MemberUpdate self_;
   MemberTable members_;
   BroadcastQueue queue_;

@@ -3,9 +3,10 @@
 // inserted at a random point of the current round so it is probed within one round.
 #pragma once
 
-#include <algorithm>
+#include "core/random.hpp"
+
+#include <cstddef>
 #include <cstdint>
-#include <random>
 #include <utility>
 #include <vector>
 
@@ -14,19 +15,19 @@ namespace convoy::core {
 class ProbeSchedule {
  public:
   /// Adds a newly known member's slot at a random position among those not yet probed this round.
-  void add(std::uint32_t slot, std::mt19937_64& rng) {
+  void add(std::uint32_t slot, Random& rng) {
     // Append, then swap with a uniformly chosen not-yet-probed position: O(1), and the new
     // member is as likely to land anywhere in the rest of the round as an insert would be.
     order_.push_back(slot);
     std::size_t remaining = order_.size() - pos_;
-    std::size_t at = pos_ + std::uniform_int_distribution<std::size_t>(0, remaining - 1)(rng);
+    std::size_t at = pos_ + rng.below(remaining);
     std::swap(order_[at], order_.back());
   }
 
   /// Next slot for which `eligible(slot)` holds. When a round ends, `refill(out)` lists the
   /// current members, which are shuffled into the next round. nullopt-like kNone if nobody.
   template <class Eligible, class Refill>
-  std::uint32_t next(std::mt19937_64& rng, Eligible&& eligible, Refill&& refill) {
+  std::uint32_t next(Random& rng, Eligible&& eligible, Refill&& refill) {
     for (int round = 0; round < 2; ++round) {
       while (pos_ < order_.size()) {
         std::uint32_t slot = order_[pos_++];
@@ -35,7 +36,7 @@ class ProbeSchedule {
       order_.clear();
       pos_ = 0;
       refill(order_);
-      std::shuffle(order_.begin(), order_.end(), rng);
+      rng.shuffle(order_);
     }
     return kNone;
   }

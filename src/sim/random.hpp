@@ -4,6 +4,8 @@
 // which would make a seed mean different runs on different machines.
 #pragma once
 
+#include "core/random.hpp"
+
 #include <cmath>
 #include <cstdint>
 #include <random>
@@ -37,41 +39,8 @@ enum class Purpose : std::uint64_t {
   return derive_seed(seed, static_cast<std::uint64_t>(purpose));
 }
 
-/// A std::mt19937_64 with portable draws on top.
-class Random {
- public:
-  explicit Random(std::uint64_t seed) : engine_(seed) {}
-
-  std::uint64_t next() { return engine_(); }
-
-  /// Uniform in [0, 1), using the top 53 bits so every value is exactly representable.
-  double uniform01() { return static_cast<double>(engine_() >> 11) * 0x1.0p-53; }
-
-  /// True with probability p. Draws nothing when the answer is certain, so turning loss off
-  /// costs no randomness.
-  bool chance(double p) {
-    if (p <= 0.0) return false;
-    if (p >= 1.0) return true;
-    return uniform01() < p;
-  }
-
-  /// Uniform in [0, n); n must be positive. Rejection removes modulo bias.
-  std::uint64_t below(std::uint64_t n) {
-    const std::uint64_t threshold = (0 - n) % n;
-    for (;;) {
-      const std::uint64_t r = engine_();
-      if (r >= threshold) return r % n;
-    }
-  }
-
-  /// Exponential with the given mean. 1 - u is in (0, 1], so the log is finite.
-  double exponential(double mean) { return -mean * std::log1p(-uniform01()); }
-
-  /// For callers that need a standard UniformRandomBitGenerator (std::shuffle...).
-  std::mt19937_64& engine() { return engine_; }
-
- private:
-  std::mt19937_64 engine_;
-};
+/// The core's portable random source (core/random.hpp), shared so that every draw of a run,
+/// the nodes' and the simulator's, is the same on every standard library.
+using Random = core::Random;
 
 }  // namespace convoy::sim
