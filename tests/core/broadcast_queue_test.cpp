@@ -20,7 +20,7 @@ std::vector<std::uint32_t> take_all(BroadcastQueue& q, std::uint32_t limit) {
   return order;
 }
 
-TEST(BroadcastQueue, FewestSendsFirstThenNewest) {
+TEST(BroadcastQueue, FewestSendsFirstThenOldest) {
   BroadcastQueue q;
   q.push(1);
   q.push(2);
@@ -29,10 +29,10 @@ TEST(BroadcastQueue, FewestSendsFirstThenNewest) {
     order.push_back(k);
     return order.size() == 1 ? V::taken : V::full;
   });
-  EXPECT_EQ(order, (std::vector<std::uint32_t>{2, 1}));  // 2 is newer
+  EXPECT_EQ(order, (std::vector<std::uint32_t>{1, 2}));  // 1 was queued first
   q.push(3);
-  // 3 and 1 have zero sends (3 newer), then 2 with one send.
-  EXPECT_EQ(take_all(q, 10), (std::vector<std::uint32_t>{3, 1, 2}));
+  // 2 and 3 have zero sends (2 older), then 1 with one send.
+  EXPECT_EQ(take_all(q, 10), (std::vector<std::uint32_t>{2, 3, 1}));
 }
 
 TEST(BroadcastQueue, RequeueingReplacesAndResetsSends) {
@@ -42,7 +42,7 @@ TEST(BroadcastQueue, RequeueingReplacesAndResetsSends) {
   take_all(q, 10);
   take_all(q, 10);
   EXPECT_EQ(q.sends(7), 2u);
-  q.push(7);  // a newer state of item 7
+  q.push(7);  // a newer state of item 7: back to zero sends, ahead of 8's retransmissions
   EXPECT_EQ(q.size(), 2u);
   EXPECT_EQ(q.sends(7), 0u);
   EXPECT_EQ(take_all(q, 10), (std::vector<std::uint32_t>{7, 8}));
