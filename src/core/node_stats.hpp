@@ -5,6 +5,7 @@
 #include "wire/codec.hpp"
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 
 namespace convoy::core {
@@ -33,6 +34,32 @@ struct NodeStats {
   std::uint64_t store_digests_sent = 0;
   std::uint64_t store_syncs_sent = 0;
   std::uint64_t remote_writes_sent = 0;
+
+  /// Adds another node's counters (cluster totals). Kept beside the fields so a new counter is
+  /// summed by the same edit that adds it.
+  NodeStats& operator+=(const NodeStats& o) {
+    datagrams_sent += o.datagrams_sent;
+    datagrams_received += o.datagrams_received;
+    streams_sent += o.streams_sent;
+    streams_received += o.streams_received;
+    bytes_sent += o.bytes_sent;
+    bytes_received += o.bytes_received;
+    for (std::size_t i = 0; i < rejected.size(); ++i) rejected[i] += o.rejected[i];
+    unexpected += o.unexpected;
+    probes_sent += o.probes_sent;
+    indirect_probes_sent += o.indirect_probes_sent;
+    probes_failed += o.probes_failed;
+    suspicions_raised += o.suspicions_raised;
+    members_declared_dead += o.members_declared_dead;
+    refutations += o.refutations;
+    updates_piggybacked += o.updates_piggybacked;
+    push_pulls += o.push_pulls;
+    deltas_piggybacked += o.deltas_piggybacked;
+    store_digests_sent += o.store_digests_sent;
+    store_syncs_sent += o.store_syncs_sent;
+    remote_writes_sent += o.remote_writes_sent;
+    return *this;
+  }
 
   [[nodiscard]] std::uint64_t rejected_total() const {
     std::uint64_t n = 0;

@@ -137,33 +137,9 @@ const core::Node& SimCluster::node(Slot slot) const {
   return dynamic_cast<const NodeProcess&>(sim_.process(slot)).node();
 }
 
-std::optional<Slot> SimCluster::slot_of(const MemberId& id) const {
-  // Ids are (random hi, slot + 1) by construction.
-  if (id.lo == 0 || id.lo > ids_.size() || ids_[id.lo - 1] != id) return std::nullopt;
-  return static_cast<Slot>(id.lo - 1);
-}
-
 core::NodeStats SimCluster::total_stats() const {
   core::NodeStats t;
-  for (Slot s = 0; s < sim_.size(); ++s) {
-    const core::NodeStats& n = node(s).stats();
-    t.datagrams_sent += n.datagrams_sent;
-    t.datagrams_received += n.datagrams_received;
-    t.streams_sent += n.streams_sent;
-    t.streams_received += n.streams_received;
-    t.bytes_sent += n.bytes_sent;
-    t.bytes_received += n.bytes_received;
-    for (std::size_t i = 0; i < t.rejected.size(); ++i) t.rejected[i] += n.rejected[i];
-    t.unexpected += n.unexpected;
-    t.probes_sent += n.probes_sent;
-    t.indirect_probes_sent += n.indirect_probes_sent;
-    t.probes_failed += n.probes_failed;
-    t.suspicions_raised += n.suspicions_raised;
-    t.members_declared_dead += n.members_declared_dead;
-    t.refutations += n.refutations;
-    t.updates_piggybacked += n.updates_piggybacked;
-    t.push_pulls += n.push_pulls;
-  }
+  for (Slot s = 0; s < sim_.size(); ++s) t += node(s).stats();
   return t;
 }
 

@@ -49,8 +49,6 @@ class SimCluster {
   [[nodiscard]] core::Node& node(Slot slot);
   [[nodiscard]] const core::Node& node(Slot slot) const;
   [[nodiscard]] const MemberId& id(Slot slot) const { return ids_.at(slot); }
-  /// Slot of member `id`, or nullopt.
-  [[nodiscard]] std::optional<Slot> slot_of(const MemberId& id) const;
   [[nodiscard]] std::size_t size() const { return ids_.size(); }
 
   /// Called for every core event of every node (set before form()).
