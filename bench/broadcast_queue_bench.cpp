@@ -1,8 +1,8 @@
 // Core data-structure micro-benchmarks: core::BroadcastQueue (queueing news and selecting what
 // to piggyback, as every outgoing datagram does) and core::MemberTable lookups (done for every
 // piggybacked update received), at the sizes the simulator runs. Figures: docs/bench.md.
-#include "core/broadcast_queue.hpp"
-#include "core/member_table.hpp"
+#include "core/dissemination/broadcast_queue.hpp"
+#include "core/membership/member_table.hpp"
 #include "core/time.hpp"
 
 #include <convoy/address.hpp>

@@ -69,12 +69,14 @@ int main(int argc, char** argv) {
   sim->add_option("--scenario", options.scenario, "Scenario: " + names)->required();
   sim->add_option("--nodes", options.nodes, "Number of members")->check(CLI::Range(1, 65536));
   sim->add_option("--seed", options.seed, "Random seed (same seed, same output)");
-  sim->add_option("--factor", options.config.dissemination_factor,
+  sim->add_option("--factor", options.config.dissemination.factor,
                   "Dissemination factor: each update is sent factor*ceil(ln(N+1)) times")
       ->check(CLI::Range(1, 100));
-  sim->add_option("--fanout", options.config.fanout, "Members gossiped to per gossip interval")
+  sim->add_option("--fanout", options.config.dissemination.fanout,
+                  "Members gossiped to per gossip interval")
       ->check(CLI::Range(1, 64));
-  sim->add_option("--k", options.config.indirect_probes, "Indirect probes per failed probe")
+  sim->add_option("--k", options.config.protocol.indirect_probes,
+                  "Indirect probes per failed probe")
       ->check(CLI::Range(0, 32));
   sim->add_option("--probe-period", probe_text, "Protocol (probe) period, e.g. 1s or 500ms");
   sim->add_option("--gossip-interval", gossip_text, "Gossip interval, e.g. 200ms");
@@ -91,9 +93,12 @@ int main(int argc, char** argv) {
 
   try {
     if (!duration_text.empty()) options.duration = parse_duration(duration_text);
-    options.config.probe_interval = parse_duration(probe_text);
-    options.config.probe_timeout = options.config.probe_interval / 2;
-    options.config.gossip_interval = parse_duration(gossip_text);
+    options.config.set_probe_period(parse_duration(probe_text));
+    options.config.dissemination.gossip_interval = parse_duration(gossip_text);
+    if (auto bad = options.config.validate()) {
+      std::cerr << "convoy: " << bad->to_string() << std::endl;
+      return 2;
+    }
     if (sim->parsed()) return run_sim(options);
   } catch (const std::exception& e) {
     std::cerr << "convoy: " << e.what() << std::endl;

@@ -1,12 +1,12 @@
-// Environment: everything the core needs from the world, supplied by its driver (the real
-// runtime or the simulator). The core calls these synchronously from inside its own handlers;
-// implementations must not call back into the node from them.
+// Environment: everything the engine needs from the world, supplied by its driver (the real
+// runtime or the simulator). The engine calls these synchronously from inside its own handlers;
+// implementations must not call back into the engine from them.
 #pragma once
 
-#include "core/event.hpp"
 #include "core/time.hpp"
 
 #include <convoy/address.hpp>
+#include <convoy/event.hpp>
 
 #include <cstdint>
 #include <span>
@@ -21,14 +21,15 @@ class Environment {
   /// Unreliable datagram (UDP). May be lost, duplicated or reordered.
   virtual void send_datagram(const Address& to, std::span<const std::uint8_t> bytes) = 0;
 
-  /// Reliable, ordered message of any size (TCP). Delivery can still fail (peer down); the core
-  /// learns that only by the absence of an answer.
+  /// Reliable, ordered message of any size (TCP). Delivery can still fail (peer down); the
+  /// engine learns that only by the absence of an answer.
   virtual void send_stream(const Address& to, std::vector<std::uint8_t> bytes) = 0;
 
-  /// Call the node's handle_timer() at or after `at`. Each call replaces the previous request.
+  /// Call the engine's handle_timer() at or after `at`. Each call replaces the previous request.
   virtual void schedule(TimePoint at) = 0;
 
-  /// Membership news. Must be cheap: it runs inside protocol handlers.
+  /// Membership and self events (key events reach subscriptions only: a driver that wants them
+  /// subscribes). Must be cheap: it runs inside protocol handlers.
   virtual void notify(const Event& event) = 0;
 };
 

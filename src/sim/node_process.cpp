@@ -56,7 +56,7 @@ void NodeProcess::schedule(core::TimePoint at) {
   port_.schedule(at);
 }
 
-void NodeProcess::notify(const core::Event& event) {
+void NodeProcess::notify(const convoy::Event& event) {
   if (observer_) observer_(ObservedEvent{port_.slot(), setup_.id, port_.now(), event});
 }
 

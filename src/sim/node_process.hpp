@@ -1,13 +1,13 @@
-// NodeProcess: runs one protocol core (core::Node) as a simulated process. It is the core's
+// NodeProcess: runs one protocol core (core::Engine) as a simulated process. It is the core's
 // Environment inside the simulator: sends and timers go to the simulator through the Port, and
 // membership events go to the scenario's observer, tagged with who saw them and when. Keeping
 // this adapter apart lets the engine be built and tested without the core.
 #pragma once
 
-#include "core/config.hpp"
+#include <convoy/config.hpp>
+#include <convoy/event.hpp>
+#include "core/engine.hpp"
 #include "core/environment.hpp"
-#include "core/event.hpp"
-#include "core/node.hpp"
 #include "core/time.hpp"
 #include "sim/port.hpp"
 #include "sim/process.hpp"
@@ -25,7 +25,7 @@ namespace convoy::sim {
 
 /// What a node is built from. Kept by the process so a restart can reuse it.
 struct NodeSetup {
-  core::Config config{};
+  convoy::Config config{};
   MemberId id{};
   std::uint64_t incarnation = 0;
   /// Joined through on start, in order; empty means start alone as a new cluster.
@@ -39,7 +39,7 @@ struct ObservedEvent {
   Slot slot = 0;        ///< the node that saw it
   MemberId observer{};  ///< that node's id
   core::TimePoint at{};
-  const core::Event& event;
+  const convoy::Event& event;
 };
 
 /// Called synchronously from inside the node's handlers: record, don't re-enter the run loop.
@@ -57,8 +57,8 @@ class NodeProcess final : public Process, private core::Environment {
                      core::TimePoint now) override;
   void handle_timer(core::TimePoint now) override;
 
-  [[nodiscard]] core::Node& node() { return node_; }
-  [[nodiscard]] const core::Node& node() const { return node_; }
+  [[nodiscard]] core::Engine& node() { return node_; }
+  [[nodiscard]] const core::Engine& node() const { return node_; }
   [[nodiscard]] const NodeSetup& setup() const { return setup_; }
   /// The setup for this member's next life: same id and seeds, incarnation above any it used.
   [[nodiscard]] NodeSetup restart_setup() const;
@@ -67,13 +67,13 @@ class NodeProcess final : public Process, private core::Environment {
   void send_datagram(const Address& to, std::span<const std::uint8_t> bytes) override;
   void send_stream(const Address& to, std::vector<std::uint8_t> bytes) override;
   void schedule(core::TimePoint at) override;
-  void notify(const core::Event& event) override;
+  void notify(const convoy::Event& event) override;
 
   // Declared before node_: the node may call the Environment from its constructor.
   Port port_;
   NodeSetup setup_;
   EventObserver observer_;
-  core::Node node_;
+  core::Engine node_;
 };
 
 /// A ProcessFactory for Simulator::add_node / restart that builds a NodeProcess.

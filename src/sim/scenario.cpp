@@ -37,16 +37,16 @@ void add_header(ScenarioResult& r, const ScenarioOptions& o) {
   r.add("scenario", o.scenario);
   r.add("nodes", static_cast<std::int64_t>(o.nodes));
   r.add("seed", static_cast<std::int64_t>(o.seed));
-  r.add("factor", static_cast<std::int64_t>(o.config.dissemination_factor));
-  r.add("fanout", static_cast<std::int64_t>(o.config.fanout));
-  r.add("k", static_cast<std::int64_t>(o.config.indirect_probes));
-  r.add("probe_period_s", seconds(o.config.probe_interval));
+  r.add("factor", static_cast<std::int64_t>(o.config.dissemination.factor));
+  r.add("fanout", static_cast<std::int64_t>(o.config.dissemination.fanout));
+  r.add("k", static_cast<std::int64_t>(o.config.protocol.indirect_probes));
+  r.add("probe_period_s", seconds(o.config.protocol.probe_interval));
   r.add("loss", o.loss);
 }
 
 void add_totals(ScenarioResult& r, const SimCluster& cluster) {
   const Counters& c = cluster.sim().counters();
-  core::NodeStats s = cluster.total_stats();
+  core::EngineStats s = cluster.total_stats();
   r.add("sim_seconds", seconds(cluster.sim().now().time_since_epoch()));
   r.add("messages_delivered",
         static_cast<std::int64_t>(c.datagrams_delivered + c.streams_delivered));

@@ -3,7 +3,7 @@
 // named values, so the tool prints them as JSON and tests assert on them by name.
 #pragma once
 
-#include "core/config.hpp"
+#include <convoy/config.hpp>
 #include "core/time.hpp"
 
 #include <cstdint>
@@ -20,7 +20,7 @@ struct ScenarioOptions {
   std::string scenario = "join";
   std::size_t nodes = 100;
   std::uint64_t seed = 1;
-  core::Config config;
+  convoy::Config config;
   /// Datagram loss on every link (the `loss` scenario applies it after the cluster formed).
   double loss = 0.0;
   /// How long the disturbance lasts (loss, partition); the join and crash scenarios use it as

@@ -66,7 +66,7 @@ ScenarioResult run_churn(const ScenarioOptions& o) {
       continue;
     }
     if (!cluster.sim().is_up(actor)) continue;
-    core::Node& writer = cluster.node(actor);
+    core::Engine& writer = cluster.node(actor);
     Slot owner_slot = roll < 70 ? actor : static_cast<Slot>(rng.below(o.nodes));
     const MemberId owner = cluster.id(owner_slot);
     // Built with append: GCC 12 at -O3 raises a false -Wrestrict on "literal" + std::string.
@@ -77,7 +77,7 @@ ScenarioResult run_churn(const ScenarioOptions& o) {
     value += std::to_string(rng.next() % 100000);
     // Expected version: what the writer currently believes (may be stale: a conflict then).
     std::uint64_t expected = 0;
-    if (auto cur = writer.value(owner, key))
+    if (auto cur = writer.directory().value(owner, key))
       expected = cur->version;
     else if (const core::StoreReplica* r = writer.replica(owner))
       if (const auto* item = r->find(key)) expected = item->version;
@@ -89,20 +89,23 @@ ScenarioResult run_churn(const ScenarioOptions& o) {
       ++st.forced_conflicts;
     }
     ++st.writes;
-    writer.write(owner, key, value, expected, erase, cluster.sim().now(),
-                 [&, owner_slot, key, forced_conflict](const WriteResult& r) {
-                   if (forced_conflict && r.status == WriteStatus::done) ++st.conflicts_lost;
-                   if (r.status == WriteStatus::done) {
-                     ++st.done;
-                     if (r.item.version == 0) return;  // delete of an absent key: no write
-                     const core::Node& own = cluster.node(owner_slot);
-                     acknowledged[{owner_slot, own.own_store().epoch(), key}] = r.item;
-                   } else if (r.status == WriteStatus::conflict) {
-                     ++st.conflicts;
-                   } else {
-                     ++st.failed;
-                   }
-                 });
+    core::WriteCallback done = [&, owner_slot, key, forced_conflict](const WriteResult& r) {
+      if (forced_conflict && r.status == WriteStatus::done) ++st.conflicts_lost;
+      if (r.status == WriteStatus::done) {
+        ++st.done;
+        if (r.item.version == 0) return;  // delete of an absent key: no write
+        const core::Engine& own = cluster.node(owner_slot);
+        acknowledged[{owner_slot, own.own_store().epoch(), key}] = r.item;
+      } else if (r.status == WriteStatus::conflict) {
+        ++st.conflicts;
+      } else {
+        ++st.failed;
+      }
+    };
+    if (erase)
+      writer.erase(owner, key, expected, cluster.sim().now(), std::move(done));
+    else
+      writer.put(owner, key, value, expected, cluster.sim().now(), std::move(done));
   }
   cluster.run_until([&] { return cluster.converged(); }, cluster.sim().now() + quiet);
   cluster.sim().run_for(std::chrono::seconds(30));  // let in-flight store repairs land

@@ -15,12 +15,12 @@ ScenarioResult run_crash(const ScenarioOptions& o) {
   std::int64_t false_positives = 0;
   std::set<MemberId> falsely_dead;
   cluster.on_event = [&](const ObservedEvent& e) {
-    if (e.event.kind != core::Event::Kind::member_dead) return;
-    if (crashed && e.event.id == cluster.id(victim)) {
+    if (e.event.kind != convoy::Event::Kind::member_dead) return;
+    if (crashed && e.event.member == cluster.id(victim)) {
       if (!detected[e.slot]) detected[e.slot] = e.at;
     } else {
       ++false_positives;
-      falsely_dead.insert(e.event.id);
+      falsely_dead.insert(e.event.member);
     }
   };
   const core::Duration spread = join_spread(o.nodes);

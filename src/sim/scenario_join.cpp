@@ -9,7 +9,7 @@ ScenarioResult run_join(const ScenarioOptions& o) {
   SimCluster cluster(o);
   std::int64_t dead_events = 0;
   cluster.on_event = [&](const ObservedEvent& e) {
-    if (e.event.kind == core::Event::Kind::member_dead) ++dead_events;
+    if (e.event.kind == convoy::Event::Kind::member_dead) ++dead_events;
   };
   const core::Duration spread = join_spread(o.nodes);
   cluster.form(spread);

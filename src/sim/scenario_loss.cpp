@@ -14,16 +14,16 @@ ScenarioResult run_loss(const ScenarioOptions& o) {
   std::int64_t dead_events = 0;
   std::set<MemberId> declared_dead;
   cluster.on_event = [&](const ObservedEvent& e) {
-    if (e.event.kind != core::Event::Kind::member_dead) return;
+    if (e.event.kind != convoy::Event::Kind::member_dead) return;
     ++dead_events;
-    declared_dead.insert(e.event.id);
+    declared_dead.insert(e.event.member);
   };
   const core::Duration spread = join_spread(o.nodes);
   cluster.form(spread);
   auto formed = cluster.run_until([&] { return cluster.converged(); },
                                   cluster.sim().now() + spread + std::chrono::seconds(300));
 
-  const core::NodeStats before = cluster.total_stats();
+  const core::EngineStats before = cluster.total_stats();
   cluster.sim().network().set_loss(o.loss);
   const core::TimePoint loss_start = cluster.sim().now();
   // Members write into their stores throughout: one write every 100 ms somewhere.
@@ -38,7 +38,7 @@ ScenarioResult run_loss(const ScenarioOptions& o) {
   }
   const std::int64_t mismatched_at_end = cluster.replicas_mismatched();
   const bool converged_at_end = cluster.converged();
-  const core::NodeStats during = cluster.total_stats();
+  const core::EngineStats during = cluster.total_stats();
   cluster.sim().network().set_loss(0.0);
   auto healed = cluster.run_until([&] { return cluster.converged(); },
                                   cluster.sim().now() + std::chrono::seconds(300));

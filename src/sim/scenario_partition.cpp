@@ -34,7 +34,7 @@ ScenarioResult run_partition(const ScenarioOptions& o) {
   // At the heal: does each half see exactly itself alive?
   auto sees_only_own_half = [&](const std::vector<Slot>& mine, const std::vector<Slot>& other) {
     for (Slot s : mine) {
-      const core::Node& n = cluster.node(s);
+      const core::Engine& n = cluster.node(s);
       if (n.count(MemberStatus::alive) != mine.size()) return false;
       for (Slot t : other) {
         auto v = n.member(cluster.id(t));

@@ -35,10 +35,10 @@ ScenarioResult run_update(const ScenarioOptions& o) {
     const core::TimePoint start = cluster.sim().now();
     std::uint64_t version = 0;
     cluster.sim().at(start, [&] {
-      core::Node& n = cluster.node(writer);
+      core::Engine& n = cluster.node(writer);
       std::string value = "value-";
       value += std::to_string(trial);
-      n.write(n.id(), key, value, 0, false, cluster.sim().now(), [&](const WriteResult& r) {
+      n.put(n.id(), key, value, 0, cluster.sim().now(), [&](const WriteResult& r) {
         if (r.status == WriteStatus::done)
           version = r.item.version;
         else
@@ -48,7 +48,7 @@ ScenarioResult run_update(const ScenarioOptions& o) {
     auto everywhere = [&] {
       if (version == 0) return false;
       for (Slot s = 0; s < o.nodes; ++s) {
-        auto v = cluster.node(s).value(cluster.id(writer), key);
+        auto v = cluster.node(s).directory().value(cluster.id(writer), key);
         if (!v || v->version < version) return false;
       }
       return true;
@@ -80,9 +80,10 @@ ScenarioResult run_update(const ScenarioOptions& o) {
   r.add("p50_s", pct(0.50));
   r.add("p99_s", pct(0.99));
   r.add("max_s", times.empty() ? -1.0 : times.back());
-  const double rounds = std::ceil(std::log(static_cast<double>(o.nodes)) /
-                                  std::log(static_cast<double>(o.config.fanout) + 1.0));
-  r.add("target_p99_s", 2.0 * rounds * seconds(o.config.gossip_interval));
+  const double rounds =
+      std::ceil(std::log(static_cast<double>(o.nodes)) /
+                std::log(static_cast<double>(o.config.dissemination.fanout) + 1.0));
+  r.add("target_p99_s", 2.0 * rounds * seconds(o.config.dissemination.gossip_interval));
   r.add("stalled_subscribers", o.stalled_subscribers);
   std::int64_t dropped = 0;
   for (const auto& s : stalled) dropped += static_cast<std::int64_t>(s->dropped_total());

@@ -87,9 +87,9 @@ std::int64_t SimCluster::replicas_mismatched() const {
 void SimCluster::write_own(Slot slot, const std::string& key, const std::string& value) {
   sim_.after(core::Duration::zero(), [this, slot, key, value] {
     if (sim_.state(slot) == NodeState::crashed) return;
-    core::Node& n = node(slot);
+    core::Engine& n = node(slot);
     const wire::StoreItem* cur = n.own_store().find(key);
-    n.write(n.id(), key, value, cur ? cur->version : 0, false, sim_.now(), {});
+    n.put(n.id(), key, value, cur ? cur->version : 0, sim_.now(), {});
   });
 }
 
@@ -104,7 +104,7 @@ bool SimCluster::converged() const {
   const std::size_t up = live();
   for (Slot s = 0; s < sim_.size(); ++s) {
     if (sim_.state(s) == NodeState::crashed) continue;
-    const core::Node& n = node(s);
+    const core::Engine& n = node(s);
     if (!n.joined() || n.count(MemberStatus::alive) != up) return false;
   }
   // Counts can match with the wrong members (a crashed one still alive, a live one dead): check
@@ -129,16 +129,16 @@ void SimCluster::restart(Slot slot) {
   sim_.restart(slot, node_factory(setup, observer));
 }
 
-core::Node& SimCluster::node(Slot slot) {
+core::Engine& SimCluster::node(Slot slot) {
   return sim_.process_as<NodeProcess>(slot)->node();
 }
 
-const core::Node& SimCluster::node(Slot slot) const {
+const core::Engine& SimCluster::node(Slot slot) const {
   return dynamic_cast<const NodeProcess&>(sim_.process(slot)).node();
 }
 
-core::NodeStats SimCluster::total_stats() const {
-  core::NodeStats t;
+core::EngineStats SimCluster::total_stats() const {
+  core::EngineStats t;
   for (Slot s = 0; s < sim_.size(); ++s) t += node(s).stats();
   return t;
 }

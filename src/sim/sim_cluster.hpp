@@ -46,8 +46,8 @@ class SimCluster {
 
   [[nodiscard]] Simulator& sim() { return sim_; }
   [[nodiscard]] const Simulator& sim() const { return sim_; }
-  [[nodiscard]] core::Node& node(Slot slot);
-  [[nodiscard]] const core::Node& node(Slot slot) const;
+  [[nodiscard]] core::Engine& node(Slot slot);
+  [[nodiscard]] const core::Engine& node(Slot slot) const;
   [[nodiscard]] const MemberId& id(Slot slot) const { return ids_.at(slot); }
   [[nodiscard]] std::size_t size() const { return ids_.size(); }
 
@@ -55,7 +55,7 @@ class SimCluster {
   EventObserver on_event;
 
   /// Sum of the nodes' statistics over the current processes.
-  [[nodiscard]] core::NodeStats total_stats() const;
+  [[nodiscard]] core::EngineStats total_stats() const;
 
  private:
   ScenarioOptions options_;

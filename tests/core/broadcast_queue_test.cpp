@@ -1,5 +1,5 @@
 // Tests of the piggyback queue's ordering, supersession and send limit.
-#include "core/broadcast_queue.hpp"
+#include "core/dissemination/broadcast_queue.hpp"
 
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>

@@ -26,17 +26,17 @@ class FakeEnvironment : public core::Environment {
     record(to, bytes, true);
   }
   void schedule(core::TimePoint at) override { wake = at; }
-  void notify(const core::Event& e) override { events.push_back(e); }
+  void notify(const convoy::Event& e) override { events.push_back(e); }
 
   /// Events of `kind` about `id`, in order.
-  [[nodiscard]] std::size_t count(core::Event::Kind kind, const MemberId& id) const {
+  [[nodiscard]] std::size_t count(convoy::Event::Kind kind, const MemberId& id) const {
     std::size_t n = 0;
-    for (const auto& e : events) n += (e.kind == kind && e.id == id) ? 1 : 0;
+    for (const auto& e : events) n += (e.kind == kind && e.member == id) ? 1 : 0;
     return n;
   }
 
   std::vector<Sent> sent;
-  std::vector<core::Event> events;
+  std::vector<convoy::Event> events;
   std::optional<core::TimePoint> wake;
 
  private:

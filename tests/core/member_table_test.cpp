@@ -1,6 +1,6 @@
 // Tests of MemberTable and its open-addressing index against a std::map model, through random
 // inserts, updates and erasures (the index's backward-shift deletion is the part worth checking).
-#include "core/member_table.hpp"
+#include "core/membership/member_table.hpp"
 
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>

@@ -4,8 +4,8 @@
 // histories and check every replica against the owner's write log: whatever arrived in
 // whatever order, a replica never holds an invented item and never misses a write at or below
 // its watermark.
-#include "core/store_replica.hpp"
-#include "core/subscription.hpp"
+#include "core/replication/store_replica.hpp"
+#include "core/directory/subscription.hpp"
 
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
@@ -142,7 +142,8 @@ TEST(StoreReplica, ReservedPrefixIsForTheSystemOnly) {
   EXPECT_EQ(user.status, WriteStatus::failed);
   EXPECT_NE(user.error.find("convoy."), std::string::npos);
   EXPECT_EQ(s.erase("convoy.role", 0, at(1), kLimits).status, WriteStatus::failed);
-  EXPECT_EQ(s.put("convoy.role", "x", 0, at(1), kLimits, true).status, WriteStatus::done);
+  EXPECT_EQ(s.put("convoy.role", "x", 0, at(1), kLimits, KeySpace::system).status,
+            WriteStatus::done);
   EXPECT_EQ(s.put("convoy", "x", 0, at(1), kLimits).status, WriteStatus::done);
 }
 
@@ -166,11 +167,11 @@ TEST(StoreReplica, KeysMustBeValidUtf8) {
   for (std::string bad :
        {"\x80", "a\xC0\x80", "\xC1\xBF", "\xE0\x80\xAF", "\xED\xA0\x80", "\xF4\x90\x80\x80",
         "\xF5\x80\x80\x80", "\xE2\x82", "\xF0\x9F\x98", "\xC3\x28", "\xFF"}) {
-    EXPECT_TRUE(StoreReplica::invalid(bad, "", kLimits, false).has_value()) << bad;
+    EXPECT_TRUE(StoreReplica::invalid(bad, "", kLimits, KeySpace::user).has_value()) << bad;
   }
   for (std::string good : {"plain", "h\xC3\xA9llo", "\xE6\x97\xA5\xE6\x9C\xAC", "\xF0\x9F\x98\x80",
                            "\xEF\xBF\xBF", "\xF4\x8F\xBF\xBF", "\xED\x9F\xBF", "\xEE\x80\x80"}) {
-    EXPECT_FALSE(StoreReplica::invalid(good, "", kLimits, false).has_value()) << good;
+    EXPECT_FALSE(StoreReplica::invalid(good, "", kLimits, KeySpace::user).has_value()) << good;
   }
   StoreReplica s(1);
   EXPECT_EQ(s.put("\xED\xA0\x80", "v", 0, at(1), kLimits).status, WriteStatus::failed);
@@ -492,109 +493,6 @@ RC_GTEST_PROP(StoreReplica, NewEpochResets, ()) {
   for (const auto& d : old_h.deltas) RC_ASSERT(!r.apply(1, d, at(3)));
   RC_ASSERT(!r.apply(old_h.owner.snapshot_since(kOwner, 1, 0), at(3)));
   RC_ASSERT(r.content_hash() == fresh.content_hash());
-}
-
-// --- Subscription --------------------------------------------------------------------------------
-
-DirectoryEvent key_event(const MemberId& member, std::string key) {
-  DirectoryEvent e;
-  e.kind = DirectoryEvent::Kind::key_set;
-  e.member = member;
-  e.key = std::move(key);
-  return e;
-}
-
-DirectoryEvent member_event(const MemberId& member, std::uint64_t incarnation = 1) {
-  DirectoryEvent e;
-  e.kind = DirectoryEvent::Kind::member_joined;
-  e.member = member;
-  e.incarnation = incarnation;
-  return e;
-}
-
-SubscriptionFilter filter(bool members, bool keys, std::optional<MemberId> member = {},
-                          std::string prefix = {}) {
-  SubscriptionFilter f;
-  f.members = members;
-  f.keys = keys;
-  f.member = member;
-  f.key_prefix = std::move(prefix);
-  return f;
-}
-
-TEST(Subscription, FilterRules) {
-  const MemberId m1{0, 1};
-  const MemberId m2{0, 2};
-  DirectoryEvent overflow;
-  overflow.kind = DirectoryEvent::Kind::overflow;
-
-  Subscription all(SubscriptionFilter{});
-  EXPECT_TRUE(all.wants(member_event(m1)));
-  EXPECT_TRUE(all.wants(key_event(m2, "anything")));
-
-  Subscription members_only(filter(true, false));
-  EXPECT_TRUE(members_only.wants(member_event(m1)));
-  EXPECT_FALSE(members_only.wants(key_event(m1, "k")));
-
-  Subscription keys_only(filter(false, true));
-  EXPECT_FALSE(keys_only.wants(member_event(m1)));
-  EXPECT_TRUE(keys_only.wants(key_event(m1, "k")));
-
-  Subscription one(filter(true, true, m1, "svc/"));
-  EXPECT_TRUE(one.wants(member_event(m1)));
-  EXPECT_FALSE(one.wants(member_event(m2)));
-  EXPECT_TRUE(one.wants(key_event(m1, "svc/http")));
-  EXPECT_FALSE(one.wants(key_event(m1, "other")));
-  EXPECT_FALSE(one.wants(key_event(m2, "svc/http")));
-  auto deleted = key_event(m1, "svc/x");
-  deleted.kind = DirectoryEvent::Kind::key_deleted;
-  EXPECT_TRUE(one.wants(deleted));
-
-  Subscription nothing(filter(false, false, m1));
-  EXPECT_TRUE(nothing.wants(overflow));  // a loss is always reported
-
-  one.offer(key_event(m2, "svc/http"));
-  EXPECT_EQ(one.pending(), 0u);
-  EXPECT_FALSE(one.poll().has_value());
-}
-
-TEST(Subscription, OverflowDiscardsTheBacklogAndIsReportedOnce) {
-  const MemberId m{0, 1};
-  Subscription s(SubscriptionFilter{}, 2);
-  for (std::uint64_t i = 1; i <= 5; ++i) s.offer(member_event(m, i));
-  // The third offer found the queue full: the queue (2) and every offer until the next poll
-  // (3, 4, 5) are gone, so nothing stale can follow the subscriber's re-read.
-  EXPECT_EQ(s.pending(), 1u);
-  EXPECT_EQ(s.dropped_total(), 5u);
-
-  auto first = s.poll();
-  ASSERT_TRUE(first.has_value());
-  EXPECT_EQ(first->kind, DirectoryEvent::Kind::overflow);
-  EXPECT_EQ(first->dropped, 5u);
-  EXPECT_FALSE(s.poll().has_value());
-
-  s.offer(member_event(m, 6));  // after the report, events flow again
-  s.offer(member_event(m, 7));
-  EXPECT_EQ(s.poll()->incarnation, 6u);
-  EXPECT_EQ(s.poll()->incarnation, 7u);
-  EXPECT_FALSE(s.poll().has_value());
-
-  // A second loss is a second, separate report.
-  for (std::uint64_t i = 8; i <= 10; ++i) s.offer(member_event(m, i));
-  EXPECT_EQ(s.poll()->dropped, 3u);
-  EXPECT_EQ(s.dropped_total(), 8u);
-  EXPECT_FALSE(s.poll().has_value());
-}
-
-TEST(Subscription, SubscriberThatNeverPollsStaysBounded) {
-  Subscription s(SubscriptionFilter{}, 16);
-  for (std::uint64_t i = 0; i < 10'000; ++i) s.offer(key_event(MemberId{0, 1}, "k"));
-  EXPECT_EQ(s.pending(), 1u);  // only the overflow report: the backlog was discarded
-  EXPECT_EQ(s.dropped_total(), 10'000u);
-  Subscription zero(SubscriptionFilter{}, 0);  // capacity 0 means 1: never unbounded, never none
-  zero.offer(key_event(MemberId{0, 1}, "k"));
-  EXPECT_EQ(zero.pending(), 1u);
-  EXPECT_EQ(zero.poll()->kind, DirectoryEvent::Kind::key_set);
 }
 
 }  // namespace

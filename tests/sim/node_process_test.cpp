@@ -20,7 +20,7 @@ namespace convoy::sim {
 namespace {
 
 using namespace std::chrono_literals;
-using core::Event;
+using convoy::Event;
 
 struct Seen {
   Slot observer;
@@ -55,7 +55,7 @@ class NodeCluster : public ::testing::Test {
 
   EventObserver observer() {
     return [this](const ObservedEvent& e) {
-      seen_.push_back({e.slot, e.at, e.event.kind, e.event.id, e.event.incarnation});
+      seen_.push_back({e.slot, e.at, e.event.kind, e.event.member, e.event.incarnation});
     };
   }
 
@@ -63,7 +63,7 @@ class NodeCluster : public ::testing::Test {
     for (Slot i = 0; i < n; ++i) sim_.add_node(node_factory(setup(i), observer()));
   }
 
-  core::Node& node(Slot slot) { return sim_.process_as<NodeProcess>(slot)->node(); }
+  core::Engine& node(Slot slot) { return sim_.process_as<NodeProcess>(slot)->node(); }
 
   /// How many up nodes see `slot` in `status`.
   std::size_t seen_as(Slot slot, MemberStatus status) {
@@ -158,7 +158,7 @@ std::vector<std::uint64_t> fingerprint(std::uint64_t seed) {
     out.push_back(static_cast<std::uint64_t>(e.at.time_since_epoch().count()));
     out.push_back(e.slot);
     out.push_back(static_cast<std::uint64_t>(e.event.kind));
-    out.push_back(e.event.id.lo);
+    out.push_back(e.event.member.lo);
   };
   for (Slot i = 0; i < 15; ++i) {
     NodeSetup s;
@@ -196,7 +196,7 @@ TEST(NodeScenario, DISABLED_LargeCluster) {
   std::size_t dead_reports = 0;
   std::optional<core::TimePoint> first_dead;
   EventObserver observer = [&](const ObservedEvent& e) {
-    if (e.event.kind == Event::Kind::member_dead && e.event.id == member_id(kVictim)) {
+    if (e.event.kind == Event::Kind::member_dead && e.event.member == member_id(kVictim)) {
       ++dead_reports;
       if (!first_dead) first_dead = e.at;
     }

@@ -15,7 +15,7 @@ namespace convoy::sim {
 namespace {
 
 using namespace std::chrono_literals;
-using core::Event;
+using convoy::Event;
 
 ScenarioOptions options(const char* scenario, std::size_t nodes, std::uint64_t seed) {
   ScenarioOptions o;
@@ -108,7 +108,7 @@ struct EventLog {
 /// Forms `c` (built from `o`), logging every event into `log`.
 void form(SimCluster& c, const ScenarioOptions& o, EventLog& log) {
   c.on_event = [&log](const ObservedEvent& e) {
-    log.seen.insert({e.event.kind, e.slot, e.event.id});
+    log.seen.insert({e.event.kind, e.slot, e.event.member});
   };
   c.form(join_spread(o.nodes));
   auto done = c.run_until([&] { return c.converged(); }, c.sim().now() + 120s);
@@ -154,7 +154,7 @@ TEST(Join, NoSeedAnsweringReportsJoinFailed) {
 TEST(Probing, IndirectProbesKeepAMemberWithABrokenDirectLinkAlive) {
   for (std::uint32_t k : {3u, 0u}) {
     ScenarioOptions o = options("probe", 12, 7);
-    o.config.indirect_probes = k;
+    o.config.protocol.indirect_probes = k;
     EventLog log;
     SimCluster c(o);
     form(c, o, log);
@@ -210,7 +210,7 @@ TEST(Suspicion, ALongStallIsDeclaredDeadThenComesBackWithAHigherIncarnation) {
 
 TEST(Leave, OthersSeeLeftNotDeadAndForgetItAfterTheReapTime) {
   ScenarioOptions o = options("leave", 15, 10);
-  o.config.reap_after = 30s;
+  o.config.protocol.reap_after = 30s;
   EventLog log;
   SimCluster c(o);
   form(c, o, log);

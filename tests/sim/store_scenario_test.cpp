@@ -33,8 +33,11 @@ WriteResult write(SimCluster& c, Slot from, const MemberId& owner, const std::st
                   const std::string& value, std::uint64_t expected, bool erase = false) {
   std::optional<WriteResult> result;
   c.sim().after(0s, [&] {
-    c.node(from).write(owner, key, value, expected, erase, c.sim().now(),
-                       [&](const WriteResult& r) { result = r; });
+    auto done = [&](const WriteResult& r) { result = r; };
+    if (erase)
+      c.node(from).erase(owner, key, expected, c.sim().now(), done);
+    else
+      c.node(from).put(owner, key, value, expected, c.sim().now(), done);
   });
   c.run_until([&] { return result.has_value(); }, c.sim().now() + 30s, 1ms);
   EXPECT_TRUE(result.has_value()) << "write never completed";
@@ -49,7 +52,7 @@ bool everywhere(SimCluster& c, Slot owner, const std::string& key, std::uint64_t
           [&] {
             for (Slot s = 0; s < c.size(); ++s) {
               if (!c.sim().is_up(s)) continue;
-              auto v = c.node(s).value(c.id(owner), key);
+              auto v = c.node(s).directory().value(c.id(owner), key);
               if (version == 0 ? v.has_value() : (!v || v->version != version)) return false;
             }
             return true;
@@ -107,30 +110,32 @@ TEST(Directory, QueriesSeeActiveMembersOnly) {
     ASSERT_EQ(r.status, WriteStatus::done);
     ASSERT_TRUE(everywhere(c, s, "svc.http", r.item.version));
   }
-  const core::Node& viewer = c.node(0);
-  EXPECT_EQ(viewer.all().size(), 8u);
-  EXPECT_EQ(viewer.find_by_key("svc.http").size(), 3u);
-  EXPECT_EQ(viewer.find_by_value("80").size(), 2u);
-  EXPECT_EQ(viewer.value(c.id(5), "svc.http")->value, "8080");
-  auto found = viewer.search([](const MemberId&, std::string_view key, std::string_view value) {
-    return key.starts_with("svc.") && value.size() == 4;
-  });
+  const core::Engine& viewer = c.node(0);
+  EXPECT_EQ(viewer.directory().all().size(), 8u);
+  EXPECT_EQ(viewer.directory().find_by_key("svc.http").size(), 3u);
+  EXPECT_EQ(viewer.directory().find_by_value("80").size(), 2u);
+  EXPECT_EQ(viewer.directory().value(c.id(5), "svc.http")->value, "8080");
+  auto found =
+      viewer.directory().search([](const MemberId&, std::string_view key, std::string_view value) {
+        return key.starts_with("svc.") && value.size() == 4;
+      });
   ASSERT_EQ(found.size(), 1u);
   EXPECT_EQ(found[0].member, c.id(5));
 
   c.crash(5);
   c.run_until([&] { return c.node(0).member(c.id(5))->status == MemberStatus::dead; },
               c.sim().now() + 60s);
-  EXPECT_EQ(viewer.find_by_key("svc.http").size(), 2u);  // dead member's data left the view
-  EXPECT_FALSE(viewer.value(c.id(5), "svc.http").has_value());
-  EXPECT_EQ(viewer.all().size(), 7u);
+  EXPECT_EQ(viewer.directory().find_by_key("svc.http").size(),
+            2u);  // dead member's data left the view
+  EXPECT_FALSE(viewer.directory().value(c.id(5), "svc.http").has_value());
+  EXPECT_EQ(viewer.directory().all().size(), 7u);
 }
 
 TEST(Subscriptions, MemberAndKeyEventsWithPrefixFilter) {
   SimCluster c(options("subscriptions", 6, 23));
   form(c, 6);
   auto all = c.node(0).subscribe({});
-  core::SubscriptionFilter svc;
+  convoy::EventFilter svc;
   svc.members = false;
   svc.key_prefix = "svc.";
   auto only_svc = c.node(0).subscribe(svc);
@@ -145,16 +150,16 @@ TEST(Subscriptions, MemberAndKeyEventsWithPrefixFilter) {
   c.run_until([&] { return c.node(0).member(c.id(4))->status == MemberStatus::dead; },
               c.sim().now() + 60s);
 
-  std::vector<core::DirectoryEvent> got;
+  std::vector<convoy::Event> got;
   while (auto e = only_svc->poll()) got.push_back(*e);
   ASSERT_EQ(got.size(), 2u);
-  EXPECT_EQ(got[0].kind, core::DirectoryEvent::Kind::key_set);
+  EXPECT_EQ(got[0].kind, convoy::Event::Kind::key_set);
   EXPECT_EQ(got[0].value, "80");
-  EXPECT_EQ(got[1].kind, core::DirectoryEvent::Kind::key_deleted);
+  EXPECT_EQ(got[1].kind, convoy::Event::Kind::key_deleted);
   bool saw_dead = false, saw_other = false;
   while (auto e = all->poll()) {
-    saw_dead |= e->kind == core::DirectoryEvent::Kind::member_dead && e->member == c.id(4);
-    saw_other |= e->kind == core::DirectoryEvent::Kind::key_set && e->key == "other";
+    saw_dead |= e->kind == convoy::Event::Kind::member_dead && e->member == c.id(4);
+    saw_other |= e->kind == convoy::Event::Kind::key_set && e->key == "other";
   }
   EXPECT_TRUE(saw_dead);
   EXPECT_TRUE(saw_other);
@@ -170,11 +175,11 @@ TEST(Stores, AJoiningMemberGetsEveryStoreWithTheJoinResponse) {
   setup.id = MemberId{99, 99};
   setup.seeds = {node_address(0)};
   Slot late = c.sim().add_node(node_factory(setup, {}));
-  core::Node& n = c.sim().process_as<NodeProcess>(late)->node();
+  core::Engine& n = c.sim().process_as<NodeProcess>(late)->node();
   ASSERT_TRUE(c.run_until([&] { return n.joined(); }, c.sim().now() + 10s, 1ms).has_value());
   // The moment it has joined — before any rumour or anti-entropy round — it holds every store.
   for (Slot s = 0; s < 15; ++s) {
-    auto v = n.value(c.id(s), "name");
+    auto v = n.directory().value(c.id(s), "name");
     ASSERT_TRUE(v.has_value()) << s;
     EXPECT_EQ(v->value, "n" + std::to_string(s));
   }
@@ -188,7 +193,7 @@ TEST(Stores, AValueTooLargeForADatagramTravelsByStream) {
   WriteResult r = write(c, 1, c.id(1), "blob", big, 0);
   ASSERT_EQ(r.status, WriteStatus::done);
   EXPECT_TRUE(everywhere(c, 1, "blob", r.item.version));
-  EXPECT_EQ(c.node(7).value(c.id(1), "blob")->value, big);
+  EXPECT_EQ(c.node(7).directory().value(c.id(1), "blob")->value, big);
   WriteResult too_big = write(c, 1, c.id(1), "huge", std::string(70'000, 'y'), 0);
   EXPECT_EQ(too_big.status, WriteStatus::failed);
   EXPECT_NE(too_big.error.find("65536"), std::string::npos) << too_big.error;
@@ -196,7 +201,7 @@ TEST(Stores, AValueTooLargeForADatagramTravelsByStream) {
 
 TEST(Stores, AMemberThatMissedACollectedDeletionIsResyncedNotResurrected) {
   ScenarioOptions o = options("tombstone-gc", 10, 25);
-  o.config.tombstone_grace = 5s;
+  o.config.store.tombstone_grace = 5s;
   SimCluster c(o);
   form(c, 10);
   WriteResult put = write(c, 2, c.id(2), "gone", "soon", 0);
@@ -215,8 +220,9 @@ TEST(Stores, AMemberThatMissedACollectedDeletionIsResyncedNotResurrected) {
   c.sim().network().reconnect(6);
   ASSERT_TRUE(c.run_until([&] { return c.converged(); }, c.sim().now() + 120s).has_value());
   c.sim().run_for(20s);
-  EXPECT_FALSE(c.node(6).value(c.id(2), "gone").has_value());
-  for (Slot s = 0; s < 10; ++s) EXPECT_FALSE(c.node(s).value(c.id(2), "gone").has_value()) << s;
+  EXPECT_FALSE(c.node(6).directory().value(c.id(2), "gone").has_value());
+  for (Slot s = 0; s < 10; ++s)
+    EXPECT_FALSE(c.node(s).directory().value(c.id(2), "gone").has_value()) << s;
 }
 
 TEST(Admin, EvictedMemberStopsAndNeverComesBack) {

@@ -1,7 +1,7 @@
 // StoreReplica: the owner's compare-and-set writes, and the merge rules that let rumour deltas,
 // range transfers and complete snapshots arrive in any order, any number of times, and still
 // leave every replica with the owner's items and an exact watermark.
-#include "core/store_replica.hpp"
+#include "core/replication/store_replica.hpp"
 
 #include <algorithm>
 #include <vector>
@@ -111,14 +111,14 @@ std::size_t StoreReplica::live_count() const {
 }
 
 std::optional<std::string> StoreReplica::invalid(std::string_view key, std::string_view value,
-                                                 const StoreLimits& limits, bool system) {
+                                                 const StoreLimits& limits, KeySpace space) {
   if (key.empty()) return "key is empty";
   if (key.size() > limits.max_key) {
     return "key is " + std::to_string(key.size()) + " bytes; the limit is " +
            std::to_string(limits.max_key);
   }
   if (!valid_utf8(key)) return "key is not valid UTF-8";
-  if (!system && key.starts_with(kReservedPrefix)) {
+  if (space == KeySpace::user && key.starts_with(kReservedPrefix)) {
     return "keys starting with \"convoy.\" are reserved for the system";
   }
   // Never truncated: a shortened value would replicate as if the caller had written it.
@@ -130,23 +130,24 @@ std::optional<std::string> StoreReplica::invalid(std::string_view key, std::stri
 }
 
 WriteResult StoreReplica::put(std::string_view key, std::string_view value, std::uint64_t expected,
-                              TimePoint now, const StoreLimits& limits, bool system) {
-  return write(key, value, /*erase=*/false, expected, now, limits, system);
+                              TimePoint now, const StoreLimits& limits, KeySpace space) {
+  return write(Op::put, key, value, expected, now, limits, space);
 }
 
 WriteResult StoreReplica::erase(std::string_view key, std::uint64_t expected, TimePoint now,
-                                const StoreLimits& limits, bool system) {
-  return write(key, {}, /*erase=*/true, expected, now, limits, system);
+                                const StoreLimits& limits, KeySpace space) {
+  return write(Op::erase, key, {}, expected, now, limits, space);
 }
 
 // Erasing a key that holds nothing (never written, or its tombstone collected) with expected 0,
 // or a key that is already a tombstone with expected == its version, is `done` without a new
 // version: there is nothing to replicate. The result item is then {version 0 or the tombstone's
 // version, deleted true}.
-WriteResult StoreReplica::write(std::string_view key, std::string_view value, bool erase,
+WriteResult StoreReplica::write(Op op, std::string_view key, std::string_view value,
                                 std::uint64_t expected, TimePoint now, const StoreLimits& limits,
-                                bool system) {
-  if (auto why = invalid(key, value, limits, system)) {
+                                KeySpace space) {
+  const bool erase = op == Op::erase;
+  if (auto why = invalid(key, value, limits, space)) {
     return WriteResult{.status = WriteStatus::failed, .item = {}, .error = std::move(*why)};
   }
   auto it = items_.find(key);

@@ -35,6 +35,10 @@
 
 namespace convoy::core {
 
+/// Which keys a write may touch: keys starting with "convoy." belong to the system (Convoy's own
+/// facts about a member); programs write only in the user space.
+enum class KeySpace : std::uint8_t { user, system };
+
 /// Sizes a store accepts.
 struct StoreLimits {
   std::size_t max_key = 256;          ///< bytes of UTF-8
@@ -76,19 +80,20 @@ class StoreReplica {
 
   /// Compare-and-set write by the owner: `expected` must equal the key's current version (0 for
   /// a key never written or deleted and collected; a tombstone's version for a deleted key).
-  /// Done: the item takes version version() + 1. Keys starting with "convoy." are refused unless
-  /// `system`. Validation failures and conflicts change nothing.
+  /// Done: the item takes version version() + 1. Keys starting with "convoy." are refused in
+  /// the user key space. Validation failures and conflicts change nothing.
   WriteResult put(std::string_view key, std::string_view value, std::uint64_t expected,
-                  TimePoint now, const StoreLimits& limits, bool system = false);
+                  TimePoint now, const StoreLimits& limits, KeySpace space = KeySpace::user);
   /// Erasing a key that holds nothing (expected 0), or one already deleted (expected = its
   /// tombstone's version), is `done` with no new version: nothing to replicate.
   WriteResult erase(std::string_view key, std::uint64_t expected, TimePoint now,
-                    const StoreLimits& limits, bool system = false);
+                    const StoreLimits& limits, KeySpace space = KeySpace::user);
 
   /// Why `key` (and `value`) cannot be written, or nullopt if they can.
   [[nodiscard]] static std::optional<std::string> invalid(std::string_view key,
                                                           std::string_view value,
-                                                          const StoreLimits& limits, bool system);
+                                                          const StoreLimits& limits,
+                                                          KeySpace space);
 
   // --- Replication ----------------------------------------------------------------------------
 
@@ -121,8 +126,9 @@ class StoreReplica {
     TimePoint deleted_at{};  ///< when the tombstone was applied here
   };
 
-  WriteResult write(std::string_view key, std::string_view value, bool erase,
-                    std::uint64_t expected, TimePoint now, const StoreLimits& limits, bool system);
+  enum class Op : std::uint8_t { put, erase };
+  WriteResult write(Op op, std::string_view key, std::string_view value, std::uint64_t expected,
+                    TimePoint now, const StoreLimits& limits, KeySpace space);
   void reset(std::uint64_t epoch);
   void mark_seen(std::uint64_t version);
   bool store(const wire::StoreItem& item, TimePoint now, const ChangeSink& sink);

@@ -1,5 +1,5 @@
 // MemberTable: slot bookkeeping and per-status counts (see member_table.hpp).
-#include "core/member_table.hpp"
+#include "core/membership/member_table.hpp"
 
 namespace convoy::core {
 

@@ -1,5 +1,5 @@
-// NodeStats: counters a node keeps about its own traffic and protocol decisions. Plain numbers,
-// read by drivers for figures and by tests for assertions.
+// EngineStats: counters an engine keeps about its own traffic and protocol decisions. Plain
+// numbers, read by drivers for figures and by tests for assertions.
 #pragma once
 
 #include "wire/codec.hpp"
@@ -10,7 +10,7 @@
 
 namespace convoy::core {
 
-struct NodeStats {
+struct EngineStats {
   std::uint64_t datagrams_sent = 0;
   std::uint64_t datagrams_received = 0;
   std::uint64_t streams_sent = 0;
@@ -37,7 +37,7 @@ struct NodeStats {
 
   /// Adds another node's counters (cluster totals). Kept beside the fields so a new counter is
   /// summed by the same edit that adds it.
-  NodeStats& operator+=(const NodeStats& o) {
+  EngineStats& operator+=(const EngineStats& o) {
     datagrams_sent += o.datagrams_sent;
     datagrams_received += o.datagrams_received;
     streams_sent += o.streams_sent;

@@ -8,7 +8,7 @@
 // Memory matters here: the simulator holds 10,000 tables of 10,000 records.
 #pragma once
 
-#include "core/member_index.hpp"
+#include "core/membership/member_index.hpp"
 #include "core/time.hpp"
 
 #include <convoy/address.hpp>

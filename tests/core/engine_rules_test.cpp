@@ -1,6 +1,6 @@
 // Unit tests of the core's membership rules, driving one Node by hand: incarnation precedence,
 // refutation, leave versus dead, suspicion expiry, probe and join edge cases.
-#include "core/node.hpp"
+#include "core/engine.hpp"
 #include "fake_environment.hpp"
 
 #include <gtest/gtest.h>
@@ -10,7 +10,7 @@
 namespace convoy {
 namespace {
 
-using core::Event;
+using convoy::Event;
 using core::TimePoint;
 using namespace std::chrono_literals;
 
@@ -29,10 +29,10 @@ class NodeRules : public ::testing::Test {
  protected:
   NodeRules() : node_(config(), mid(1), addr(1), 0, 42, env_) { node_.start(t0_); }
 
-  static core::Config config() {
-    core::Config c;
-    c.push_pull_interval = 1000s;  // keep unrelated traffic out of these tests
-    c.reconnect_interval = 1000s;
+  static convoy::Config config() {
+    convoy::Config c;
+    c.protocol.push_pull_interval = 1000s;  // keep unrelated traffic out of these tests
+    c.protocol.reconnect_interval = 1000s;
     return c;
   }
 
@@ -61,7 +61,7 @@ class NodeRules : public ::testing::Test {
 
   test::FakeEnvironment env_;
   TimePoint t0_{};
-  core::Node node_;
+  core::Engine node_;
 };
 
 TEST_F(NodeRules, HigherIncarnationWinsAndStatusBreaksTies) {
@@ -191,10 +191,10 @@ TEST_F(NodeRules, UpdateIsSentAtMostFactorTimesLnN) {
 
 TEST(NodeJoin, NoSeedAnsweringIsAClearError) {
   test::FakeEnvironment env;
-  core::Config c;
-  c.join_timeout = 1s;
-  c.join_rounds = 2;
-  core::Node node(c, mid(1), addr(1), 0, 7, env);
+  convoy::Config c;
+  c.protocol.join_timeout = 1s;
+  c.protocol.join_rounds = 2;
+  core::Engine node(c, mid(1), addr(1), 0, 7, env);
   std::vector<Address> seeds{addr(2), addr(3)};
   TimePoint t{};
   node.join(seeds, t);
@@ -213,7 +213,7 @@ TEST(NodeJoin, NoSeedAnsweringIsAClearError) {
 
 TEST(NodeJoin, JoinerLearnsFullStateWithoutRegossipingIt) {
   test::FakeEnvironment env;
-  core::Node node(core::Config{}, mid(1), addr(1), 0, 7, env);
+  core::Engine node(convoy::Config{}, mid(1), addr(1), 0, 7, env);
   std::vector<Address> seeds{addr(2)};
   TimePoint t{};
   node.join(seeds, t);
@@ -233,13 +233,13 @@ TEST(NodeJoin, JoinerLearnsFullStateWithoutRegossipingIt) {
 
 TEST(NodeLeave, OthersSeeLeftNotDead) {
   test::FakeEnvironment env;
-  core::Node node(core::Config{}, mid(1), addr(1), 3, 7, env);
+  core::Engine node(convoy::Config{}, mid(1), addr(1), 3, 7, env);
   node.start(TimePoint{});
   wire::Bytes g = wire::encode(wire::Packet{wire::Gossip{}, {update(2, 0, MemberStatus::alive)}});
   node.handle_datagram(addr(2), g, TimePoint{});
   env.sent.clear();
   node.leave(TimePoint{});
-  EXPECT_TRUE(node.has_left());
+  EXPECT_TRUE(node.left());
   ASSERT_FALSE(env.sent.empty());
   bool announced = false;
   for (const auto& u : env.sent[0].packet.updates)
@@ -255,8 +255,8 @@ namespace {
 
 TEST(NodeStores, TheDigestIsOneDatagramAtTenThousandOwners) {
   test::FakeEnvironment env;
-  core::Config c;
-  core::Node node(c, MemberId{0xC0FFEE, 1}, Address::v4(10, 0, 0, 1, 7946), 0, 7, env);
+  convoy::Config c;
+  core::Engine node(c, MemberId{0xC0FFEE, 1}, Address::v4(10, 0, 0, 1, 7946), 0, 7, env);
   std::vector<Address> seeds{Address::v4(10, 0, 0, 2, 7946)};
   core::TimePoint t{};
   node.join(seeds, t);
@@ -274,7 +274,7 @@ TEST(NodeStores, TheDigestIsOneDatagramAtTenThousandOwners) {
   wire::Bytes bytes = wire::encode(wire::Packet{resp});
   node.handle_stream(seeds[0], bytes, t);
   ASSERT_TRUE(node.joined());
-  ASSERT_EQ(node.find_by_key("k").size(), 10'000u);
+  ASSERT_EQ(node.directory().find_by_key("k").size(), 10'000u);
   env.sent.clear();
   for (int i = 0; i < 300; ++i) node.handle_timer(t += std::chrono::milliseconds(10));
   std::size_t digests = 0;
@@ -284,7 +284,7 @@ TEST(NodeStores, TheDigestIsOneDatagramAtTenThousandOwners) {
       EXPECT_FALSE(s.stream);
       EXPECT_EQ(d->buckets.size(), core::StoreDigestState::kBuckets);
       EXPECT_LE(wire::encode(wire::Packet{*d}).size(), 600u);  // ~523 bytes whatever N
-      EXPECT_LE(wire::encode(s.packet).size(), c.packet_budget);
+      EXPECT_LE(wire::encode(s.packet).size(), c.dissemination.packet_budget);
     }
   }
   EXPECT_GE(digests, 2u);  // one a second

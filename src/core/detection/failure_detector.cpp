@@ -1,0 +1,181 @@
+// FailureDetector: the probe round, indirect probes, relaying and suspicion timers (see
+// failure_detector.hpp).
+#include "core/detection/failure_detector.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace convoy::core {
+
+FailureDetector::FailureDetector(Context& context, const Membership& membership, Outbox& outbox,
+                                 EngineSink& sink)
+    : ctx_(context), membership_(membership), outbox_(outbox), sink_(sink) {}
+
+void FailureDetector::start(TimePoint now) {
+  const Duration period = ctx_.config.protocol.probe_interval;
+  next_probe_ = now + Duration(static_cast<Duration::rep>(
+                          ctx_.rng.below(static_cast<std::uint64_t>(period.count()) + 1)));
+}
+
+void FailureDetector::tick(TimePoint now) {
+  if (now >= next_probe_) probe_tick(now);
+  probe_progress(now);
+  relay_progress(now);
+  expire_suspicions(now);
+}
+
+TimePoint FailureDetector::next_deadline() const {
+  TimePoint next = next_probe_;
+  if (probe_ && !probe_->acked && !probe_->indirect_sent)
+    next = std::min(next, probe_->indirect_at);
+  for (const auto& [seq, relay] : relays_) next = std::min(next, relay.nack_at);
+  if (!suspicions_.empty()) next = std::min(next, suspicions_.next_deadline());
+  return next;
+}
+
+void FailureDetector::track(std::uint32_t slot) {
+  order_.add(slot, ctx_.rng);
+}
+
+void FailureDetector::start_suspicion(std::uint32_t slot, TimePoint now) {
+  ++ctx_.stats.suspicions_raised;
+  const double n = static_cast<double>(std::max<std::size_t>(membership_.cluster_size(), 1));
+  const double scale = ctx_.config.protocol.suspicion_mult * std::max(1.0, std::log10(n));
+  const auto timeout =
+      std::chrono::duration_cast<Duration>(ctx_.config.protocol.probe_interval * scale);
+  suspicions_.start(now + timeout, slot, membership_.at(slot).generation);
+}
+
+void FailureDetector::health_worse() {
+  if (awareness_ < ctx_.config.protocol.awareness_max) ++awareness_;
+}
+
+void FailureDetector::health_better() {
+  if (awareness_ > 0) --awareness_;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Answering and relaying
+
+void FailureDetector::on_ping(const Address& from, const wire::Ping& ping) {
+  if (ping.target != membership_.self().id) {
+    // Meant for a member that used to be at this address: do not vouch for it.
+    ++ctx_.stats.unexpected;
+    return;
+  }
+  outbox_.send(from, wire::Ack{ping.seq});
+}
+
+void FailureDetector::on_ack(const wire::Ack& ack) {
+  if (probe_ && probe_->seq == ack.seq) {
+    if (!probe_->acked) {
+      probe_->acked = true;
+      health_better();
+    }
+    return;
+  }
+  auto it = relays_.find(ack.seq);
+  if (it != relays_.end()) {
+    outbox_.send(it->second.requester, wire::Ack{it->second.requester_seq});
+    relays_.erase(it);
+    return;
+  }
+  // Late acks (after the probe period) are normal under delay; nothing to do.
+}
+
+void FailureDetector::on_nack(const wire::Nack& nack) {
+  if (probe_ && probe_->seq == nack.seq) ++probe_->nacks_received;
+}
+
+void FailureDetector::on_ping_req(const Address& from, const wire::PingReq& req, TimePoint now) {
+  if (membership_.left()) return;
+  const std::uint64_t seq = next_seq_++;
+  relays_[seq] = Relay{from, req.seq, now + scaled(ctx_.config.protocol.probe_timeout) * 4 / 5};
+  outbox_.send(req.target_address, wire::Ping{seq, req.target});
+}
+
+void FailureDetector::relay_progress(TimePoint now) {
+  for (auto it = relays_.begin(); it != relays_.end();) {
+    if (now >= it->second.nack_at) {
+      outbox_.send(it->second.requester, wire::Nack{it->second.requester_seq});
+      it = relays_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Probing
+
+void FailureDetector::probe_tick(TimePoint now) {
+  next_probe_ = now + scaled(ctx_.config.protocol.probe_interval);
+  if (probe_) {
+    if (!probe_->acked) {
+      ++ctx_.stats.probes_failed;
+      // Lifeguard: relays that did not even nack suggest our own links or CPU are the problem.
+      if (probe_->nacks_received < probe_->nacks_expected) health_worse();
+      const std::uint32_t slot = probe_->slot;
+      if (membership_.occupied(slot) && membership_.at(slot).id == probe_->target &&
+          membership_.at(slot).status == MemberStatus::alive) {
+        wire::MemberUpdate suspect = membership_.update_of(slot);
+        suspect.status = MemberStatus::suspect;
+        sink_.apply(suspect, now, Provenance::gossip);
+      }
+    }
+    probe_.reset();
+  }
+  if (membership_.left()) return;
+
+  const std::uint32_t slot = order_.next(
+      ctx_.rng, [&](std::uint32_t s) { return membership_.active(s); },
+      [&](std::vector<std::uint32_t>& out) {
+        for (std::uint32_t s = 0; s < membership_.table().capacity(); ++s)
+          if (membership_.active(s)) out.push_back(s);
+      });
+  if (slot == ProbeSchedule::kNone) return;
+
+  const MemberRecord& r = membership_.at(slot);
+  PendingProbe p;
+  p.seq = next_seq_++;
+  p.slot = slot;
+  p.target = r.id;
+  p.sent_at = now;
+  p.indirect_at = now + scaled(ctx_.config.protocol.probe_timeout);
+  probe_ = p;
+  ++ctx_.stats.probes_sent;
+  // Buddy system (Lifeguard): a suspect learns of its suspicion from the probe itself.
+  if (r.status == MemberStatus::suspect)
+    outbox_.send_with_news_of(r.address, wire::Ping{p.seq, r.id}, slot);
+  else
+    outbox_.send(r.address, wire::Ping{p.seq, r.id});
+}
+
+void FailureDetector::probe_progress(TimePoint now) {
+  if (!probe_ || probe_->acked || probe_->indirect_sent || now < probe_->indirect_at) return;
+  probe_->indirect_sent = true;
+  const std::uint32_t target_slot = probe_->slot;
+  if (!membership_.occupied(target_slot) || membership_.at(target_slot).id != probe_->target)
+    return;
+  const MemberRecord& target = membership_.at(target_slot);
+  const wire::PingReq req{probe_->seq, target.id, target.address};
+  for (std::uint32_t relay :
+       membership_.sample_active(ctx_.config.protocol.indirect_probes, target_slot, ctx_.rng)) {
+    ++ctx_.stats.indirect_probes_sent;
+    ++probe_->nacks_expected;
+    outbox_.send(membership_.at(relay).address, req);
+  }
+}
+
+void FailureDetector::expire_suspicions(TimePoint now) {
+  suspicions_.expire_due(now, [&](const SuspicionTimers::Timer& t) {
+    if (!membership_.occupied(t.slot)) return;
+    const MemberRecord& r = membership_.at(t.slot);
+    if (r.generation != t.generation || r.status != MemberStatus::suspect) return;
+    wire::MemberUpdate dead = membership_.update_of(t.slot);
+    dead.status = MemberStatus::dead;
+    sink_.apply(dead, now, Provenance::gossip);
+  });
+}
+
+}  // namespace convoy::core

@@ -1,0 +1,76 @@
+// Outbox: every message this member sends leaves through here. Datagrams carry as many queued
+// rumours as fit their budget — membership news first, then store deltas — whatever made them
+// go out (a probe, an ack, a gossip tick), so "what to send" stays independent of "when". It also
+// keeps the membership rumour queue and the gossip timer that pushes queued news to `fanout`
+// random members every gossip interval.
+#pragma once
+
+#include "core/context.hpp"
+#include "core/dissemination/broadcast_queue.hpp"
+#include "core/dissemination/piggyback_source.hpp"
+#include "core/membership/member_key.hpp"
+#include "core/membership/membership.hpp"
+#include "core/time.hpp"
+#include "wire/message.hpp"
+
+#include <convoy/address.hpp>
+
+#include <cstdint>
+
+namespace convoy::core {
+
+class Outbox {
+ public:
+  Outbox(Context& context, const Membership& membership);
+
+  /// Store deltas and other non-membership news to piggyback after the membership news.
+  void attach(PiggybackSource& source) { extra_ = &source; }
+
+  /// Arms the gossip timer at a random point of the first interval.
+  void start(TimePoint now);
+  /// Gossips queued news if the interval has come.
+  void tick(TimePoint now);
+  [[nodiscard]] TimePoint next_deadline() const { return next_gossip_; }
+
+  // --- Membership rumours -----------------------------------------------------------------------
+
+  /// Queues the current state of member `slot` (replacing older queued news of it).
+  void enqueue_member(std::uint32_t slot) { news_.push(key_of_slot(slot)); }
+  /// Queues this member's own current state.
+  void enqueue_self() { news_.push(kSelfKey); }
+  /// The member in `slot` is forgotten: its queued news goes too.
+  void forget_member(std::uint32_t slot) { news_.remove(key_of_slot(slot)); }
+  /// Membership rumours still queued.
+  [[nodiscard]] std::size_t pending_news() const { return news_.size(); }
+  /// Each rumour is sent at most factor × ⌈ln(N+1)⌉ times.
+  [[nodiscard]] std::uint32_t retransmit_limit() const;
+
+  // --- Sending ----------------------------------------------------------------------------------
+
+  /// A datagram with `body` and as many queued rumours as fit.
+  void send(const Address& to, wire::Body body);
+  /// The same, with the current state of member `slot` first, ahead of the queue (Lifeguard's
+  /// buddy system: a suspect learns of its suspicion from the probe itself).
+  void send_with_news_of(const Address& to, wire::Body body, std::uint32_t slot);
+  /// Gossip datagrams to `fanout` random active members, now (a leave does not wait for the
+  /// next tick).
+  void gossip_now();
+  /// A reliable message of any size.
+  void send_stream(const Address& to, const wire::Packet& packet);
+  /// `packet` as a datagram if it fits the budget, else over the stream path.
+  void send_sized(const Address& to, const wire::Packet& packet);
+
+ private:
+  void send_datagram(const Address& to, wire::Body body, std::uint32_t first_slot);
+  /// Nothing queued anywhere: a gossip datagram would carry no news.
+  [[nodiscard]] bool idle() const;
+
+  Context& ctx_;
+  const Membership& membership_;
+  PiggybackSource* extra_ = nullptr;
+  BroadcastQueue news_;
+  std::vector<wire::StoreDelta> oversized_;  // scratch for send_datagram
+  TimePoint next_gossip_{};
+};
+
+}  // namespace convoy::core

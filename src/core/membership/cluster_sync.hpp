@@ -1,0 +1,74 @@
+// ClusterSync: how a member gets and keeps the whole membership, beyond rumours. It joins
+// through seeds (a JoinRequest over the stream path, answered with the seed's full state and
+// every store), runs the periodic full-state push-pull with one random member (anti-entropy:
+// rumours can die before reaching everyone), and heals partitions by exchanging state with a
+// member believed dead or a seed that is not a live member.
+#pragma once
+
+#include "core/context.hpp"
+#include "core/dissemination/outbox.hpp"
+#include "core/engine_sink.hpp"
+#include "core/membership/membership.hpp"
+#include "core/replication/replication.hpp"
+#include "core/time.hpp"
+#include "wire/message.hpp"
+
+#include <convoy/address.hpp>
+
+#include <cstddef>
+#include <optional>
+#include <span>
+#include <vector>
+
+namespace convoy::core {
+
+class ClusterSync {
+ public:
+  ClusterSync(Context& context, Membership& membership, Outbox& outbox, Replication& replication,
+              EngineSink& sink);
+
+  /// Arms the push-pull and reconnect timers, each a random point into its second interval.
+  void start(TimePoint now);
+  /// Remembers the seeds to join through (and to reconnect to later), ourselves left out.
+  void set_seeds(std::span<const Address> seeds);
+  [[nodiscard]] bool has_seeds() const { return !seeds_.empty(); }
+  /// Asks the first seed; a seed that does not answer within join_timeout is skipped, and after
+  /// join_rounds rounds over every seed the join fails (Event::join_failed).
+  void begin_join(TimePoint now);
+
+  /// Join retries, when due. Runs first in every timer call.
+  void join_progress(TimePoint now);
+  /// Push-pull and reconnect exchanges, when due.
+  void tick(TimePoint now);
+  [[nodiscard]] TimePoint next_deadline() const;
+
+  void on_join_request(const Address& from, const wire::JoinRequest& request, TimePoint now);
+  void on_join_response(const Address& from, const wire::JoinResponse& response, TimePoint now);
+  void on_push_pull(const Address& from, const wire::PushPull& push_pull, TimePoint now);
+
+ private:
+  void push_pull_tick(TimePoint now);
+  void reconnect_tick(TimePoint now);
+  void send_join_request(const Address& seed);
+  /// We are part of a cluster now: tell everyone who listens.
+  void joined();
+  /// The push-pull interval, stretched with log2 N above 32 members (memberlist's scaling: the
+  /// cluster-wide full-state traffic then grows like N log N rather than N²).
+  [[nodiscard]] Duration push_pull_period() const;
+
+  Context& ctx_;
+  Membership& membership_;
+  Outbox& outbox_;
+  Replication& replication_;
+  EngineSink& sink_;
+
+  std::vector<Address> seeds_;
+  std::size_t join_attempt_ = 0;
+  std::optional<TimePoint> join_deadline_;
+  /// Gap before the next post-join push-pull; zero once the member has settled.
+  Duration sync_backoff_{};
+  TimePoint next_push_pull_{};
+  TimePoint next_reconnect_{};
+};
+
+}  // namespace convoy::core
