@@ -18,6 +18,7 @@
 #include "wire/codec.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <type_traits>
 
 namespace convoy::core {
@@ -48,6 +49,7 @@ Engine::Engine(const Config& config, MemberId self, Address advertise, std::uint
       sync_(ctx_, membership_, outbox_, replication_, *this),
       writes_(ctx_, membership_, outbox_, replication_),
       directory_(membership_, replication_) {
+  assert(!config_.validate() && "Engine needs a valid Config: call Config::validate() first");
   outbox_.attach(replication_);
 }
 

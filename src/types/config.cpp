@@ -113,6 +113,8 @@ std::optional<ConfigError> Config::validate() const {
                                                           std::to_string(kMinPacketBudget) +
                                                           " and " + std::to_string(kMaxDatagram)};
 
+  if (network.max_stream_message < 64 * 1024)
+    return ConfigError{"network.max_stream_message", "must be at least 64 KiB"};
   if (s.max_key_bytes == 0 || s.max_key_bytes > kWireMaxKey)
     return ConfigError{"store.max_key_bytes", "must be between 1 and 256"};
   if (s.max_value_bytes == 0) return ConfigError{"store.max_value_bytes", "must be > 0"};
@@ -122,14 +124,12 @@ std::optional<ConfigError> Config::validate() const {
                        "(network.max_stream_message is " +
                            std::to_string(network.max_stream_message) + " bytes)"};
   if (!positive(s.sync_interval)) return ConfigError{"store.sync_interval", "must be > 0"};
-  if (s.tombstone_grace < 10 * s.sync_interval)
+  if (s.tombstone_grace < 3 * s.sync_interval)
     return ConfigError{"store.tombstone_grace",
-                       "must be at least 10 store.sync_interval, so deletions reach every replica "
+                       "must be at least 3 store.sync_interval, so deletions reach replicas "
                        "before their tombstones are collected"};
   if (!positive(s.write_timeout)) return ConfigError{"store.write_timeout", "must be > 0"};
 
-  if (network.max_stream_message < 64 * 1024)
-    return ConfigError{"network.max_stream_message", "must be at least 64 KiB"};
   return std::nullopt;
 }
 

@@ -18,6 +18,7 @@
 // Invariant: an entry is counted as sent only when the visitor says it went into a packet.
 #pragma once
 
+#include <cassert>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -112,6 +113,7 @@ class BroadcastQueue {
 
   void unlink(std::uint32_t key) {
     Link& l = links_[key];
+    assert(l.queued && size_ > 0);
     if (l.prev != kNil)
       links_[l.prev].next = l.next;
     else

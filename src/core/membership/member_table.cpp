@@ -24,6 +24,7 @@ std::uint32_t MemberTable::insert(const MemberId& id, std::uint64_t incarnation,
   r.address = address;
   r.changed_at = now;
   r.generation = next_generation();
+  assert(index_.find(id, id_of()) == MemberIndex::kNone);  // one record per member
   index_.insert(id, slot, id_of());
   ++counts_[static_cast<std::size_t>(status)];
   return slot;
@@ -31,6 +32,7 @@ std::uint32_t MemberTable::insert(const MemberId& id, std::uint64_t incarnation,
 
 void MemberTable::update(std::uint32_t slot, std::uint64_t incarnation, MemberStatus status,
                          const Address& address, TimePoint now) {
+  assert(occupied(slot));
   MemberRecord& r = slots_[slot];
   if (r.status != status) {
     --counts_[static_cast<std::size_t>(r.status)];
@@ -44,6 +46,7 @@ void MemberTable::update(std::uint32_t slot, std::uint64_t incarnation, MemberSt
 }
 
 void MemberTable::erase(std::uint32_t slot) {
+  assert(occupied(slot));
   MemberRecord& r = slots_[slot];
   --counts_[static_cast<std::size_t>(r.status)];
   index_.erase(r.id, id_of());

@@ -16,6 +16,7 @@
 #include <convoy/member_status.hpp>
 
 #include <array>
+#include <cassert>
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -57,7 +58,10 @@ class MemberTable {
   /// Forgets the member in `slot`; the slot may be reused by a later insert.
   void erase(std::uint32_t slot);
 
-  [[nodiscard]] const MemberRecord& at(std::uint32_t slot) const { return slots_[slot]; }
+  [[nodiscard]] const MemberRecord& at(std::uint32_t slot) const {
+    assert(slot < slots_.size());
+    return slots_[slot];
+  }
   [[nodiscard]] bool occupied(std::uint32_t slot) const {
     return slot < slots_.size() && slots_[slot].generation != 0;
   }

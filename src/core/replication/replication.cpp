@@ -3,6 +3,7 @@
 #include "core/replication/replication.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <set>
 
 namespace convoy::core {
@@ -111,6 +112,8 @@ bool Replication::change_replica(MemberKey owner, Spread spread, Change&& change
     }
   };
   const bool changed = change(*r, sink);
+  // Only the owner hands out versions of its own store, one after another: no gap, ever.
+  assert(!is_self_key(owner) || r->max_seen() == r->version());
   if (counts && (old_epoch != r->epoch() || old_version != r->version()))
     digest_.change(owner_id_value, old_epoch, old_version, r->epoch(), r->version());
   return changed;

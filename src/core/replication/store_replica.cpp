@@ -4,6 +4,7 @@
 #include "core/replication/store_replica.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <vector>
 
 namespace convoy::core {
@@ -165,6 +166,8 @@ WriteResult StoreReplica::write(Op op, std::string_view key, std::string_view va
   const std::uint64_t next = max_seen() + 1;
   wire::StoreItem item{
       .key = std::string(key), .value = std::string(value), .version = next, .deleted = erase};
+  // The owner's copy is contiguous: every version up to the watermark was handed out here.
+  assert(seen_above_.empty() || *seen_above_.begin() > version_ + 1);
   version_ = next;
   seen_above_.clear();
   Item result = to_item(item);
@@ -298,6 +301,8 @@ void StoreReplica::mark_seen(std::uint64_t version) {
     version_ = std::max(version_, *seen_above_.begin());
     seen_above_.erase(seen_above_.begin());
   }
+  // The watermark is exact: whatever is remembered above it leaves a gap just above it.
+  assert(seen_above_.empty() || *seen_above_.begin() > version_ + 1);
 }
 
 bool StoreReplica::store(const wire::StoreItem& item, TimePoint now, const ChangeSink& sink) {
