@@ -37,7 +37,8 @@ class Relay final : public Process {
                        core::TimePoint) override {
     port_.send_datagram(peer(), bytes);
   }
-  void handle_stream(const Address&, std::span<const std::uint8_t>, core::TimePoint) override {}
+  void handle_stream(core::StreamId, const Address&, std::span<const std::uint8_t>,
+                     core::TimePoint) override {}
   void handle_timer(core::TimePoint now) override {
     for (int i = 0; i < 3; ++i) port_.send_datagram(peer(), payload_);
     // Like the core: ask for the next tick more than once per handler.

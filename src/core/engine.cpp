@@ -103,12 +103,12 @@ void Engine::handle_datagram(const Address& from, std::span<const std::uint8_t> 
     ++stats_.rejected[static_cast<std::size_t>(r.error)];
     return;
   }
-  dispatch(from, std::move(*r.packet), Path::datagram, now);
+  dispatch(Origin::datagram(from), std::move(*r.packet), now);
   reschedule(now);
 }
 
-void Engine::handle_stream(const Address& from, std::span<const std::uint8_t> bytes,
-                           TimePoint now) {
+void Engine::handle_stream(StreamId stream, const Address& peer,
+                           std::span<const std::uint8_t> bytes, TimePoint now) {
   ++stats_.streams_received;
   stats_.bytes_received += bytes.size();
   wire::DecodeResult r = wire::decode(bytes, config_.network.max_stream_message);
@@ -116,11 +116,11 @@ void Engine::handle_stream(const Address& from, std::span<const std::uint8_t> by
     ++stats_.rejected[static_cast<std::size_t>(r.error)];
     return;
   }
-  dispatch(from, std::move(*r.packet), Path::stream, now);
+  dispatch(Origin::connection(stream, peer), std::move(*r.packet), now);
   reschedule(now);
 }
 
-void Engine::dispatch(const Address& from, wire::Packet&& packet, Path path, TimePoint now) {
+void Engine::dispatch(const Origin& origin, wire::Packet&& packet, TimePoint now) {
   if (!running()) return;
   // Prefetch before applying: the tables are far larger than the cache, and overlapping the
   // misses of a whole packet's lookups is most of the cost of receiving it.
@@ -138,32 +138,33 @@ void Engine::dispatch(const Address& from, wire::Packet&& packet, Path path, Tim
         constexpr bool datagram_only =
             std::is_same_v<T, wire::Ping> || std::is_same_v<T, wire::Ack> ||
             std::is_same_v<T, wire::Nack> || std::is_same_v<T, wire::PingReq>;
-        if ((stream_only && path != Path::stream) || (datagram_only && path != Path::datagram)) {
+        const bool stream = origin.path == Origin::Path::stream;
+        if ((stream_only && !stream) || (datagram_only && stream)) {
           ++stats_.unexpected;
           return;
         }
         if constexpr (std::is_same_v<T, wire::Ping>)
-          detector_.on_ping(from, body);
+          detector_.on_ping(origin.from, body);
         else if constexpr (std::is_same_v<T, wire::Ack>)
           detector_.on_ack(body);
         else if constexpr (std::is_same_v<T, wire::Nack>)
           detector_.on_nack(body);
         else if constexpr (std::is_same_v<T, wire::PingReq>)
-          detector_.on_ping_req(from, body, now);
+          detector_.on_ping_req(origin.from, body, now);
         else if constexpr (std::is_same_v<T, wire::JoinRequest>)
-          sync_.on_join_request(from, body, now);
+          sync_.on_join_request(origin, body, now);
         else if constexpr (std::is_same_v<T, wire::JoinResponse>)
-          sync_.on_join_response(from, body, now);
+          sync_.on_join_response(origin, body, now);
         else if constexpr (std::is_same_v<T, wire::PushPull>)
-          sync_.on_push_pull(from, body, now);
+          sync_.on_push_pull(origin, body, now);
         else if constexpr (std::is_same_v<T, wire::StoreDigest>)
-          replication_.on_store_digest(from, body);
+          replication_.on_store_digest(origin, body);
         else if constexpr (std::is_same_v<T, wire::StoreDigestDetail>)
-          replication_.on_store_digest_detail(from, body);
+          replication_.on_store_digest_detail(origin, body);
         else if constexpr (std::is_same_v<T, wire::StoreSync>)
-          replication_.on_store_sync(from, body, now);
+          replication_.on_store_sync(origin, body, now);
         else if constexpr (std::is_same_v<T, wire::StoreWrite>)
-          writes_.on_store_write(from, body, now);
+          writes_.on_store_write(origin, body, now);
         else if constexpr (std::is_same_v<T, wire::StoreWriteResult>)
           writes_.on_store_write_result(body);
         // Gossip: the piggybacked news was the whole point.

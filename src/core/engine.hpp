@@ -26,6 +26,7 @@
 #include "core/environment.hpp"
 #include "core/membership/cluster_sync.hpp"
 #include "core/membership/membership.hpp"
+#include "core/origin.hpp"
 #include "core/random.hpp"
 #include "core/replication/remote_writes.hpp"
 #include "core/replication/replication.hpp"
@@ -70,7 +71,10 @@ class Engine final : private EngineSink {
   // --- Input ------------------------------------------------------------------------------------
 
   void handle_datagram(const Address& from, std::span<const std::uint8_t> bytes, TimePoint now);
-  void handle_stream(const Address& from, std::span<const std::uint8_t> bytes, TimePoint now);
+  /// A stream message that arrived on connection `stream`; `peer` is the connection's remote
+  /// end (an ephemeral port for an incoming connection: used for nothing but logs).
+  void handle_stream(StreamId stream, const Address& peer, std::span<const std::uint8_t> bytes,
+                     TimePoint now);
   void handle_timer(TimePoint now);
 
   // --- This member ------------------------------------------------------------------------------
@@ -132,9 +136,6 @@ class Engine final : private EngineSink {
   bool fail(const MemberId& id, TimePoint now);
 
  private:
-  /// How a message arrived; some bodies are valid on one path only.
-  enum class Path : std::uint8_t { datagram, stream };
-
   // EngineSink
   bool apply(const wire::MemberUpdate& news, TimePoint now, Provenance provenance) override;
   void emit(const Event& event) override;
@@ -143,7 +144,7 @@ class Engine final : private EngineSink {
   void react(const MemberChange& change, TimePoint now);
   void refute(std::uint64_t seen_incarnation);
   void emit_member(Event::Kind kind, std::uint32_t slot);
-  void dispatch(const Address& from, wire::Packet&& packet, Path path, TimePoint now);
+  void dispatch(const Origin& origin, wire::Packet&& packet, TimePoint now);
   void reap(TimePoint now);
   void reschedule(TimePoint now);
   [[nodiscard]] bool running() const { return started_ && !membership_.evicted(); }

@@ -19,7 +19,9 @@ namespace convoy::sim {
 struct SimEvent {
   enum class Kind : std::uint8_t {
     datagram,  ///< bytes from `from` arrive at `to`
-    stream,    ///< stream message from `from` arrives at `to`; `generation` is the target's
+    stream,    ///< stream message from `from` arrives at `to`; `generation` is the target's,
+               ///< `from_generation` the sender's (the connection's other end)
+    reply,     ///< like stream, on a connection `to` opened: `from` is the address it dialled
     timer,     ///< `to`'s timer, valid only if `token` is still the slot's current token
     action,    ///< scenario callback number `token`
   };
@@ -28,6 +30,7 @@ struct SimEvent {
   Slot from = 0;
   Slot to = 0;
   std::uint32_t generation = 0;
+  std::uint32_t from_generation = 0;
   std::uint64_t token = 0;
   std::vector<std::uint8_t> bytes;
 };

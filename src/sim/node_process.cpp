@@ -26,9 +26,9 @@ void NodeProcess::handle_datagram(const Address& from, std::span<const std::uint
   node_.handle_datagram(from, bytes, now);
 }
 
-void NodeProcess::handle_stream(const Address& from, std::span<const std::uint8_t> bytes,
-                                core::TimePoint now) {
-  node_.handle_stream(from, bytes, now);
+void NodeProcess::handle_stream(core::StreamId stream, const Address& from,
+                                std::span<const std::uint8_t> bytes, core::TimePoint now) {
+  node_.handle_stream(stream, from, bytes, now);
 }
 
 void NodeProcess::handle_timer(core::TimePoint now) {
@@ -50,6 +50,10 @@ void NodeProcess::send_datagram(const Address& to, std::span<const std::uint8_t>
 
 void NodeProcess::send_stream(const Address& to, std::vector<std::uint8_t> bytes) {
   port_.send_stream(to, std::move(bytes));
+}
+
+void NodeProcess::reply(core::StreamId stream, std::vector<std::uint8_t> bytes) {
+  port_.reply(stream, std::move(bytes));
 }
 
 void NodeProcess::schedule(core::TimePoint at) {

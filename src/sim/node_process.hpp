@@ -53,8 +53,8 @@ class NodeProcess final : public Process, private core::Environment {
   void start(core::TimePoint now) override;
   void handle_datagram(const Address& from, std::span<const std::uint8_t> bytes,
                        core::TimePoint now) override;
-  void handle_stream(const Address& from, std::span<const std::uint8_t> bytes,
-                     core::TimePoint now) override;
+  void handle_stream(core::StreamId stream, const Address& from,
+                     std::span<const std::uint8_t> bytes, core::TimePoint now) override;
   void handle_timer(core::TimePoint now) override;
 
   [[nodiscard]] core::Engine& node() { return node_; }
@@ -66,6 +66,7 @@ class NodeProcess final : public Process, private core::Environment {
  private:
   void send_datagram(const Address& to, std::span<const std::uint8_t> bytes) override;
   void send_stream(const Address& to, std::vector<std::uint8_t> bytes) override;
+  void reply(core::StreamId stream, std::vector<std::uint8_t> bytes) override;
   void schedule(core::TimePoint at) override;
   void notify(const convoy::Event& event) override;
 

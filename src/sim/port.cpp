@@ -16,6 +16,10 @@ void Port::send_stream(const Address& to, std::vector<std::uint8_t> bytes) const
   sim_->send_stream(slot_, generation_, to, std::move(bytes));
 }
 
+void Port::reply(core::StreamId stream, std::vector<std::uint8_t> bytes) const {
+  sim_->reply(slot_, generation_, stream, std::move(bytes));
+}
+
 void Port::schedule(core::TimePoint at) const {
   sim_->schedule(slot_, generation_, at);
 }

@@ -3,6 +3,7 @@
 // engine ignore calls from process instances that have since crashed or been replaced.
 #pragma once
 
+#include "core/environment.hpp"
 #include "core/time.hpp"
 
 #include <convoy/address.hpp>
@@ -18,6 +19,18 @@ using Slot = std::uint32_t;
 
 class Simulator;
 
+/// The sim names a connection by the process at its other end: (slot, generation). A
+/// connection dies with that process, as a TCP connection would.
+[[nodiscard]] constexpr core::StreamId stream_of(Slot slot, std::uint32_t generation) {
+  return (core::StreamId{slot} << 32) | generation;
+}
+[[nodiscard]] constexpr Slot slot_of_stream(core::StreamId stream) {
+  return static_cast<Slot>(stream >> 32);
+}
+[[nodiscard]] constexpr std::uint32_t generation_of_stream(core::StreamId stream) {
+  return static_cast<std::uint32_t>(stream);
+}
+
 class Port {
  public:
   Port(Simulator& sim, Slot slot, std::uint32_t generation)
@@ -27,6 +40,10 @@ class Port {
   void send_datagram(const Address& to, std::span<const std::uint8_t> bytes) const;
   /// Reliable and ordered per (sender, receiver) while the link and receiver stay up.
   void send_stream(const Address& to, std::vector<std::uint8_t> bytes) const;
+  /// Answers on connection `stream` (one this process received a message on). Delivered only
+  /// while the process at the other end is the one that sent on it: a connection dies with its
+  /// process.
+  void reply(core::StreamId stream, std::vector<std::uint8_t> bytes) const;
   /// Asks for one handle_timer() at or after `at`, replacing any earlier request.
   void schedule(core::TimePoint at) const;
 

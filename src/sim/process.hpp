@@ -3,6 +3,7 @@
 // adapted separately (node_process.hpp).
 #pragma once
 
+#include "core/environment.hpp"
 #include "core/time.hpp"
 #include "sim/port.hpp"
 
@@ -25,8 +26,12 @@ class Process {
 
   virtual void handle_datagram(const Address& from, std::span<const std::uint8_t> bytes,
                                core::TimePoint now) = 0;
-  virtual void handle_stream(const Address& from, std::span<const std::uint8_t> bytes,
-                             core::TimePoint now) = 0;
+  /// A stream message on connection `stream`. `from` is the connection's peer: for a message
+  /// that opened a connection, an ephemeral port of the sender (as TCP would show it), never
+  /// its member address; for a reply on a connection this process opened, the address it
+  /// connected to.
+  virtual void handle_stream(core::StreamId stream, const Address& from,
+                             std::span<const std::uint8_t> bytes, core::TimePoint now) = 0;
   virtual void handle_timer(core::TimePoint now) = 0;
 };
 

@@ -95,7 +95,7 @@ void Simulator::reset_timer(SlotState& s) {
 
 void Simulator::drop_inbox(SlotState& s) {
   for (const Inbound& in : s.inbox) {
-    if (in.stream) {
+    if (in.channel != Channel::datagram) {
       ++counters_.streams_target_down;
     } else {
       ++counters_.datagrams_target_down;
@@ -202,7 +202,29 @@ void Simulator::send_stream(Slot from, std::uint32_t generation, const Address& 
     ++counters_.streams_unroutable;
     return;
   }
-  const Slot dest = *target;
+  push_stream(SimEvent::Kind::stream, from, generation, *target, std::move(bytes));
+}
+
+void Simulator::reply(Slot from, std::uint32_t generation, core::StreamId stream,
+                      std::vector<std::uint8_t> bytes) {
+  if (!acting(from, generation)) return;
+  ++counters_.streams_sent;
+  counters_.stream_bytes_sent += bytes.size();
+  const Slot dest = slot_of_stream(stream);
+  if (dest >= slots_.size()) {
+    ++counters_.streams_unroutable;
+    return;
+  }
+  if (slots_[dest].generation != generation_of_stream(stream)) {
+    // The process that opened the connection is gone, and the connection with it.
+    ++counters_.streams_target_down;
+    return;
+  }
+  push_stream(SimEvent::Kind::reply, from, generation, dest, std::move(bytes));
+}
+
+void Simulator::push_stream(SimEvent::Kind kind, Slot from, std::uint32_t generation, Slot dest,
+                            std::vector<std::uint8_t> bytes) {
   if (slots_[dest].state == NodeState::crashed) {
     ++counters_.streams_target_down;
     return;
@@ -212,8 +234,9 @@ void Simulator::send_stream(Slot from, std::uint32_t generation, const Address& 
     return;
   }
   SimEvent event;
-  event.kind = SimEvent::Kind::stream;
+  event.kind = kind;
   event.from = from;
+  event.from_generation = generation;
   event.to = dest;
   event.generation = slots_[dest].generation;
   const core::TimePoint arrival = network_.stream_arrival(from, dest, bytes.size(), now_);
@@ -293,6 +316,7 @@ void Simulator::dispatch(SimEvent& event) {
       deliver_datagram(event);
       break;
     case SimEvent::Kind::stream:
+    case SimEvent::Kind::reply:
       deliver_stream(event);
       break;
     case SimEvent::Kind::timer:
@@ -320,10 +344,10 @@ void Simulator::deliver_datagram(SimEvent& event) {
       return;
     }
     ++s.inbox_datagrams;
-    s.inbox.push_back(Inbound{false, event.from, std::move(event.bytes)});
+    s.inbox.push_back(Inbound{Channel::datagram, event.from, 0, std::move(event.bytes)});
     return;
   }
-  hand_over(event.to, event.from, false, event.bytes);
+  hand_over(event.to, Channel::datagram, event.from, 0, event.bytes);
 }
 
 void Simulator::deliver_stream(SimEvent& event) {
@@ -336,26 +360,40 @@ void Simulator::deliver_stream(SimEvent& event) {
     ++counters_.streams_partitioned;
     return;
   }
+  const Channel channel = event.kind == SimEvent::Kind::reply ? Channel::reply : Channel::stream;
   if (s.state == NodeState::paused) {
-    s.inbox.push_back(Inbound{true, event.from, std::move(event.bytes)});
+    s.inbox.push_back(Inbound{channel, event.from, event.from_generation, std::move(event.bytes)});
     return;
   }
-  hand_over(event.to, event.from, true, event.bytes);
+  hand_over(event.to, channel, event.from, event.from_generation, event.bytes);
 }
 
-void Simulator::hand_over(Slot to, Slot from, bool stream, std::span<const std::uint8_t> bytes) {
+void Simulator::hand_over(Slot to, const Inbound& in) {
+  hand_over(to, in.channel, in.from, in.from_generation, in.bytes);
+}
+
+void Simulator::hand_over(Slot to, Channel channel, Slot from, std::uint32_t from_generation,
+                          std::span<const std::uint8_t> bytes) {
   // Copies, not references into slots_: a handler may add nodes and so move the slot table.
   Process* process = slots_[to].process.get();
-  const Address sender = addresses_[from];
-  if (stream) {
-    ++counters_.streams_delivered;
-    counters_.stream_bytes_delivered += bytes.size();
-    process->handle_stream(sender, bytes, now_);
-  } else {
-    ++counters_.datagrams_delivered;
-    counters_.datagram_bytes_delivered += bytes.size();
-    process->handle_datagram(sender, bytes, now_);
+  Address sender = addresses_[from];
+  switch (channel) {
+    case Channel::datagram:
+      ++counters_.datagrams_delivered;
+      counters_.datagram_bytes_delivered += bytes.size();
+      process->handle_datagram(sender, bytes, now_);
+      return;
+    case Channel::stream:
+      // An incoming connection shows the sender's ephemeral port, never its member address:
+      // an engine that answered a stream message to this address would reach nobody.
+      sender.port = static_cast<std::uint16_t>(49152 + (from * 7 + from_generation) % 16384);
+      break;
+    case Channel::reply:
+      break;
   }
+  ++counters_.streams_delivered;
+  counters_.stream_bytes_delivered += bytes.size();
+  process->handle_stream(stream_of(from, from_generation), sender, bytes, now_);
 }
 
 void Simulator::fire_timer(const SimEvent& event) {
@@ -399,14 +437,15 @@ void Simulator::drain_inbox(Slot slot) {
       // the next resume, ahead of anything that arrives meanwhile.
       s.inbox.insert(s.inbox.begin(), std::make_move_iterator(pending.begin() + i),
                      std::make_move_iterator(pending.end()));
-      s.inbox_datagrams = static_cast<std::size_t>(std::count_if(
-          s.inbox.begin(), s.inbox.end(), [](const Inbound& in) { return !in.stream; }));
+      s.inbox_datagrams = static_cast<std::size_t>(
+          std::count_if(s.inbox.begin(), s.inbox.end(),
+                        [](const Inbound& in) { return in.channel == Channel::datagram; }));
       return;
     }
     if (s.state != NodeState::up || s.generation != generation) {
       // Crashed or replaced meanwhile: the rest was for a process that is gone.
       for (std::size_t j = i; j < pending.size(); ++j) {
-        if (pending[j].stream) {
+        if (pending[j].channel != Channel::datagram) {
           ++counters_.streams_target_down;
         } else {
           ++counters_.datagrams_target_down;
@@ -414,8 +453,8 @@ void Simulator::drain_inbox(Slot slot) {
       }
       return;
     }
-    hand_over(slot, pending[i].from, pending[i].stream, pending[i].bytes);
-    if (!pending[i].stream) recycle(std::move(pending[i].bytes));
+    hand_over(slot, pending[i]);
+    if (pending[i].channel == Channel::datagram) recycle(std::move(pending[i].bytes));
   }
 }
 

@@ -126,9 +126,16 @@ class Simulator {
  private:
   friend class Port;
 
+  /// How a message travels: which handler it reaches, and what it says of its sender.
+  enum class Channel : std::uint8_t {
+    datagram,
+    stream,  ///< opens (or reuses) a connection: the receiver sees an ephemeral peer port
+    reply,   ///< back on a connection the receiver opened: it sees the address it dialled
+  };
   struct Inbound {
-    bool stream = false;
+    Channel channel = Channel::datagram;
     Slot from = 0;
+    std::uint32_t from_generation = 0;
     std::vector<std::uint8_t> bytes;
   };
 
@@ -153,6 +160,10 @@ class Simulator {
                      std::span<const std::uint8_t> bytes);
   void send_stream(Slot from, std::uint32_t generation, const Address& to,
                    std::vector<std::uint8_t> bytes);
+  void reply(Slot from, std::uint32_t generation, core::StreamId stream,
+             std::vector<std::uint8_t> bytes);
+  void push_stream(SimEvent::Kind kind, Slot from, std::uint32_t generation, Slot dest,
+                   std::vector<std::uint8_t> bytes);
   void schedule(Slot slot, std::uint32_t generation, core::TimePoint at);
   [[nodiscard]] std::uint64_t process_seed(Slot slot, std::uint32_t generation) const;
 
@@ -168,7 +179,9 @@ class Simulator {
   void deliver_stream(SimEvent& event);
   void fire_timer(const SimEvent& event);
   void run_action(const SimEvent& event);
-  void hand_over(Slot to, Slot from, bool stream, std::span<const std::uint8_t> bytes);
+  void hand_over(Slot to, const Inbound& in);
+  void hand_over(Slot to, Channel channel, Slot from, std::uint32_t from_generation,
+                 std::span<const std::uint8_t> bytes);
   void drain_inbox(Slot slot);
   void fire_if_due(Slot slot);
 

@@ -167,7 +167,7 @@ TEST_F(NodeRules, FullStateDeathIsOnlySuspicion) {
   gossip({update(2, 1, MemberStatus::alive)}, t0_);
   wire::Packet pp{wire::PushPull{true, {update(2, 1, MemberStatus::dead)}}, {}};
   wire::Bytes bytes = wire::encode(pp);
-  node_.handle_stream(addr(2), bytes, t0_);
+  node_.handle_stream(1, addr(2), bytes, t0_);
   EXPECT_EQ(status(2), MemberStatus::suspect);
 }
 
@@ -222,13 +222,44 @@ TEST(NodeJoin, JoinerLearnsFullStateWithoutRegossipingIt) {
   wire::JoinResponse resp;
   for (std::uint64_t n = 2; n < 40; ++n) resp.members.push_back(update(n, 0, MemberStatus::alive));
   wire::Bytes bytes = wire::encode(wire::Packet{resp, {}});
-  node.handle_stream(addr(2), bytes, t);
+  node.handle_stream(1, addr(2), bytes, t);
   EXPECT_TRUE(node.joined());
   EXPECT_EQ(node.count(MemberStatus::alive), 39u);
   env.sent.clear();
   node.handle_timer(t + 1s);  // probe + gossip: only our own alive announcement is queued
   for (const auto& s : env.sent)
     for (const auto& u : s.packet.updates) EXPECT_EQ(u.id, mid(1));
+}
+
+TEST(NodeStreams, AnswersToStreamMessagesGoBackOnTheirConnection) {
+  test::FakeEnvironment env;
+  core::Engine node(convoy::Config{}, mid(1), addr(1), 0, 7, env);
+  TimePoint t{};
+  node.start(t);
+  // An incoming connection shows an ephemeral port: answering it by address would reach nobody.
+  const Address ephemeral = Address::v4(10, 0, 0, 2, 51234);
+  const core::StreamId connection = 77;
+  env.sent.clear();
+  node.handle_stream(
+      connection, ephemeral,
+      wire::encode(wire::Packet{wire::JoinRequest{update(2, 0, MemberStatus::alive)}}), t);
+  node.handle_stream(
+      connection, ephemeral,
+      wire::encode(wire::Packet{wire::PushPull{false, {update(3, 0, MemberStatus::alive)}}}), t);
+  node.handle_stream(connection, ephemeral,
+                     wire::encode(wire::Packet{wire::StoreWrite{5, mid(1), "k", "v", 0, false}}),
+                     t);
+  std::size_t answers = 0;
+  for (const auto& s : env.sent) {
+    EXPECT_NE(s.to, ephemeral);
+    const bool answer = std::holds_alternative<wire::JoinResponse>(s.packet.body) ||
+                        std::holds_alternative<wire::PushPull>(s.packet.body) ||
+                        std::holds_alternative<wire::StoreWriteResult>(s.packet.body);
+    if (!answer) continue;
+    ++answers;
+    EXPECT_EQ(s.reply_to, std::optional<core::StreamId>(connection));
+  }
+  EXPECT_EQ(answers, 3u);
 }
 
 TEST(NodeLeave, OthersSeeLeftNotDead) {
@@ -272,7 +303,7 @@ TEST(NodeStores, TheDigestIsOneDatagramAtTenThousandOwners) {
         wire::StoreSnapshot{id, 1, 1, 0, false, {wire::StoreItem{"k", "v", 1, false}}});
   }
   wire::Bytes bytes = wire::encode(wire::Packet{resp});
-  node.handle_stream(seeds[0], bytes, t);
+  node.handle_stream(1, seeds[0], bytes, t);
   ASSERT_TRUE(node.joined());
   ASSERT_EQ(node.directory().find_by_key("k").size(), 10'000u);
   env.sent.clear();

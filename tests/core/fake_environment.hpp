@@ -15,6 +15,8 @@ struct Sent {
   Address to;
   wire::Packet packet;
   bool stream = false;
+  /// A reply on a connection: which one (`to` is then empty).
+  std::optional<core::StreamId> reply_to;
 };
 
 class FakeEnvironment : public core::Environment {
@@ -24,6 +26,10 @@ class FakeEnvironment : public core::Environment {
   }
   void send_stream(const Address& to, std::vector<std::uint8_t> bytes) override {
     record(to, bytes, true);
+  }
+  void reply(core::StreamId stream, std::vector<std::uint8_t> bytes) override {
+    record(Address{}, bytes, true);
+    sent.back().reply_to = stream;
   }
   void schedule(core::TimePoint at) override { wake = at; }
   void notify(const convoy::Event& e) override { events.push_back(e); }
@@ -43,7 +49,7 @@ class FakeEnvironment : public core::Environment {
   void record(const Address& to, std::span<const std::uint8_t> bytes, bool stream) {
     wire::DecodeResult r = wire::decode(bytes, 1u << 26);
     if (!r.packet) throw std::runtime_error("node sent bytes its own decoder rejects");
-    sent.push_back(Sent{to, std::move(*r.packet), stream});
+    sent.push_back(Sent{to, std::move(*r.packet), stream, std::nullopt});
   }
 };
 

@@ -24,6 +24,7 @@ struct Received {
   core::TimePoint at;
   Address from;
   std::vector<std::uint8_t> bytes;
+  core::StreamId stream = 0;  ///< stream: the connection it came on (to reply on)
 };
 
 class FakeProcess : public Process {
@@ -40,9 +41,9 @@ class FakeProcess : public Process {
                        core::TimePoint now) override {
     record(Received::Kind::datagram, from, bytes, now);
   }
-  void handle_stream(const Address& from, std::span<const std::uint8_t> bytes,
-                     core::TimePoint now) override {
-    record(Received::Kind::stream, from, bytes, now);
+  void handle_stream(core::StreamId stream, const Address& from,
+                     std::span<const std::uint8_t> bytes, core::TimePoint now) override {
+    record(Received::Kind::stream, from, bytes, now, stream);
   }
   void handle_timer(core::TimePoint now) override {
     record(Received::Kind::timer, Address{}, {}, now);
@@ -62,8 +63,8 @@ class FakeProcess : public Process {
 
  private:
   void record(Received::Kind kind, const Address& from, std::span<const std::uint8_t> bytes,
-              core::TimePoint now) {
-    log.push_back(Received{kind, now, from, {bytes.begin(), bytes.end()}});
+              core::TimePoint now, core::StreamId stream = 0) {
+    log.push_back(Received{kind, now, from, {bytes.begin(), bytes.end()}, stream});
     if (on_receive) on_receive(*this, log.back());
   }
 

@@ -447,6 +447,56 @@ TEST(Simulator, StreamsToADownOrReplacedNodeAreDropped) {
   EXPECT_EQ(fake_at(sim, 2).log.size(), 1u);
 }
 
+TEST(Simulator, AStreamArrivesFromAnEphemeralPortAndIsAnsweredOnItsConnection) {
+  Simulator sim(fixed_latency(10ms));
+  sim.add_node(fake());
+  sim.add_node(fake([](FakeProcess& p) {
+    p.on_receive = [](FakeProcess& self, const Received& r) {
+      if (r.kind == Kind::stream) self.port().reply(r.stream, one_byte(9));
+    };
+  }));
+  fake_at(sim, 0).port().send_stream(node_address(1), one_byte(1));
+  sim.run_for(50ms);
+  const auto& in = fake_at(sim, 1).log;
+  ASSERT_EQ(in.size(), 1u);
+  // Like TCP's accept(): the sender's address, but not its listening port. An engine that
+  // answered a stream message by address would reach nobody.
+  EXPECT_EQ(in[0].from.ip, node_address(0).ip);
+  EXPECT_NE(in[0].from, node_address(0));
+  EXPECT_FALSE(sim.find(in[0].from).has_value());
+  // The answer on the connection reaches the sender, from the address it dialled.
+  const auto& back = fake_at(sim, 0).log;
+  ASSERT_EQ(back.size(), 1u);
+  EXPECT_EQ(back[0].kind, Kind::stream);
+  EXPECT_EQ(back[0].bytes, one_byte(9));
+  EXPECT_EQ(back[0].from, node_address(1));
+  EXPECT_EQ(back[0].at, t(20ms));
+}
+
+TEST(Simulator, AnAnswerOnTheConnectionOfAProcessThatIsGoneIsDropped) {
+  Simulator sim(fixed_latency(10ms));
+  sim.add_node(fake());
+  sim.add_node(fake());
+  fake_at(sim, 0).port().send_stream(node_address(1), one_byte(1));
+  sim.run_for(15ms);
+  ASSERT_EQ(fake_at(sim, 1).log.size(), 1u);
+  const core::StreamId connection = fake_at(sim, 1).log[0].stream;
+  sim.restart(0, fake());  // the connection dies with the process that opened it
+  fake_at(sim, 1).port().reply(connection, one_byte(2));
+  sim.run_for(50ms);
+  EXPECT_TRUE(fake_at(sim, 0).log.empty());
+  EXPECT_EQ(sim.counters().streams_target_down, 1u);
+  // A connection to a live process still works, both ways, many times.
+  fake_at(sim, 0).port().send_stream(node_address(1), one_byte(3));
+  sim.run_for(15ms);
+  ASSERT_EQ(fake_at(sim, 1).log.size(), 2u);
+  for (std::uint8_t i = 0; i < 3; ++i)
+    fake_at(sim, 1).port().reply(fake_at(sim, 1).log[1].stream, one_byte(i));
+  sim.run_for(50ms);
+  ASSERT_EQ(fake_at(sim, 0).log.size(), 3u);
+  EXPECT_EQ(fake_at(sim, 0).log[2].bytes, one_byte(2));  // in order
+}
+
 // --- Lifecycle -------------------------------------------------------------------------
 
 TEST(Simulator, CrashStopsInputAndTimersButNotMessagesAlreadySent) {

@@ -85,15 +85,18 @@ void Outbox::send_stream(const Address& to, const wire::Packet& packet) {
   ctx_.env.send_stream(to, std::move(bytes));
 }
 
-void Outbox::send_sized(const Address& to, const wire::Packet& packet) {
+void Outbox::reply(const Origin& origin, const wire::Packet& packet) {
   wire::Bytes bytes = wire::encode(packet);
   ctx_.stats.bytes_sent += bytes.size();
-  if (bytes.size() <= ctx_.config.dissemination.packet_budget) {
+  if (origin.path == Origin::Path::stream) {
+    ++ctx_.stats.streams_sent;
+    ctx_.env.reply(origin.stream, std::move(bytes));
+  } else if (bytes.size() <= ctx_.config.dissemination.packet_budget) {
     ++ctx_.stats.datagrams_sent;
-    ctx_.env.send_datagram(to, bytes);
+    ctx_.env.send_datagram(origin.from, bytes);
   } else {
     ++ctx_.stats.streams_sent;
-    ctx_.env.send_stream(to, std::move(bytes));
+    ctx_.env.send_stream(origin.from, std::move(bytes));
   }
 }
 

@@ -10,6 +10,7 @@
 #include "core/dissemination/piggyback_source.hpp"
 #include "core/membership/member_key.hpp"
 #include "core/membership/membership.hpp"
+#include "core/origin.hpp"
 #include "core/time.hpp"
 #include "wire/message.hpp"
 
@@ -55,10 +56,11 @@ class Outbox {
   /// Gossip datagrams to `fanout` random active members, now (a leave does not wait for the
   /// next tick).
   void gossip_now();
-  /// A reliable message of any size.
+  /// A reliable message of any size to a member's address.
   void send_stream(const Address& to, const wire::Packet& packet);
-  /// `packet` as a datagram if it fits the budget, else over the stream path.
-  void send_sized(const Address& to, const wire::Packet& packet);
+  /// An answer the way the question came: on its connection if it came over the stream path;
+  /// to its sender as a datagram if it fits the budget, else over the stream path.
+  void reply(const Origin& origin, const wire::Packet& packet);
 
  private:
   void send_datagram(const Address& to, wire::Body body, std::uint32_t first_slot);

@@ -88,17 +88,17 @@ void ClusterSync::joined() {
 // ---------------------------------------------------------------------------------------------
 // Joining
 
-void ClusterSync::on_join_request(const Address& from, const wire::JoinRequest& request,
+void ClusterSync::on_join_request(const Origin& origin, const wire::JoinRequest& request,
                                   TimePoint now) {
   if (membership_.left()) return;
   sink_.apply(request.self, now, Provenance::gossip);
-  outbox_.send_stream(
-      from,
+  outbox_.reply(
+      origin,
       wire::Packet{
           wire::JoinResponse{membership_.full_state(), replication_.all_snapshots()}, {}, {}});
 }
 
-void ClusterSync::on_join_response(const Address& from, const wire::JoinResponse& response,
+void ClusterSync::on_join_response(const Origin& origin, const wire::JoinResponse& response,
                                    TimePoint now) {
   // A joiner that knows nobody learns the cluster without re-gossiping it: the cluster knows it
   // already. One that does know others (it served as somebody's seed while its own join was
@@ -116,8 +116,7 @@ void ClusterSync::on_join_response(const Address& from, const wire::JoinResponse
     if (membership_.occupied(s)) outbox_.enqueue_member(s);
   for (const wire::StoreSnapshot& snap : response.stores) replication_.apply_snapshot(snap, now);
   if (merging)
-    outbox_.send_stream(from,
-                        wire::Packet{wire::PushPull{false, membership_.full_state()}, {}, {}});
+    outbox_.reply(origin, wire::Packet{wire::PushPull{false, membership_.full_state()}, {}, {}});
   if (!membership_.joined()) {
     outbox_.enqueue_self();
     sync_backoff_ = ctx_.config.protocol.post_join_sync;
@@ -129,11 +128,11 @@ void ClusterSync::on_join_response(const Address& from, const wire::JoinResponse
 // ---------------------------------------------------------------------------------------------
 // Anti-entropy and partition healing
 
-void ClusterSync::on_push_pull(const Address& from, const wire::PushPull& pp, TimePoint now) {
+void ClusterSync::on_push_pull(const Origin& origin, const wire::PushPull& pp, TimePoint now) {
   ++ctx_.stats.push_pulls;
   for (const wire::MemberUpdate& u : pp.members) sink_.apply(u, now, Provenance::push_pull);
   if (!pp.reply && !membership_.left())
-    outbox_.send_stream(from, wire::Packet{wire::PushPull{true, membership_.full_state()}, {}, {}});
+    outbox_.reply(origin, wire::Packet{wire::PushPull{true, membership_.full_state()}, {}, {}});
   if (pp.reply && sync_backoff_ > Duration::zero()) {
     // After a join, anti-entropy repeats at doubling gaps (5 s, 10 s, 20 s...) until the gap
     // reaches the periodic interval. While a cluster settles (a mass join) rumours starve in

@@ -9,6 +9,7 @@
 #include "core/dissemination/outbox.hpp"
 #include "core/engine_sink.hpp"
 #include "core/membership/membership.hpp"
+#include "core/origin.hpp"
 #include "core/replication/replication.hpp"
 #include "core/time.hpp"
 #include "wire/message.hpp"
@@ -42,9 +43,9 @@ class ClusterSync {
   void tick(TimePoint now);
   [[nodiscard]] TimePoint next_deadline() const;
 
-  void on_join_request(const Address& from, const wire::JoinRequest& request, TimePoint now);
-  void on_join_response(const Address& from, const wire::JoinResponse& response, TimePoint now);
-  void on_push_pull(const Address& from, const wire::PushPull& push_pull, TimePoint now);
+  void on_join_request(const Origin& origin, const wire::JoinRequest& request, TimePoint now);
+  void on_join_response(const Origin& origin, const wire::JoinResponse& response, TimePoint now);
+  void on_push_pull(const Origin& origin, const wire::PushPull& push_pull, TimePoint now);
 
  private:
   void push_pull_tick(TimePoint now);

@@ -52,7 +52,7 @@ void RemoteWrites::send(const MemberId& owner, wire::StoreWrite write, TimePoint
   outbox_.send_stream(r.address, wire::Packet{std::move(write), {}, {}});
 }
 
-void RemoteWrites::on_store_write(const Address& from, const wire::StoreWrite& w, TimePoint now) {
+void RemoteWrites::on_store_write(const Origin& origin, const wire::StoreWrite& w, TimePoint now) {
   wire::StoreWriteResult out;
   out.request = w.request;
   WriteResult result;
@@ -78,7 +78,7 @@ void RemoteWrites::on_store_write(const Address& from, const wire::StoreWrite& w
   out.item = wire::StoreItem{w.key, result.item.deleted ? std::string() : result.item.value,
                              result.item.version, result.item.deleted};
   out.error = result.error;
-  outbox_.send_stream(from, wire::Packet{std::move(out), {}, {}});
+  outbox_.reply(origin, wire::Packet{std::move(out), {}, {}});
 }
 
 void RemoteWrites::on_store_write_result(const wire::StoreWriteResult& r) {

@@ -8,6 +8,7 @@
 #include "core/context.hpp"
 #include "core/dissemination/outbox.hpp"
 #include "core/membership/membership.hpp"
+#include "core/origin.hpp"
 #include "core/replication/replication.hpp"
 #include "core/time.hpp"
 #include "wire/message.hpp"
@@ -43,7 +44,7 @@ class RemoteWrites {
              WriteCallback done);
 
   /// Owner side: applies a write sent to us and answers it.
-  void on_store_write(const Address& from, const wire::StoreWrite& write, TimePoint now);
+  void on_store_write(const Origin& origin, const wire::StoreWrite& write, TimePoint now);
   /// Caller side: the owner's answer.
   void on_store_write_result(const wire::StoreWriteResult& result);
 

@@ -212,7 +212,7 @@ void Replication::sync_tick(TimePoint now) {
   outbox_.send(membership_.at(peers[0]).address, wire::StoreDigest{digest_.buckets()});
 }
 
-void Replication::on_store_digest(const Address& from, const wire::StoreDigest& digest) {
+void Replication::on_store_digest(const Origin& origin, const wire::StoreDigest& digest) {
   if (digest.buckets.size() != StoreDigestState::kBuckets) {
     ++ctx_.stats.unexpected;  // a peer with another bucket count: nothing comparable
     return;
@@ -235,10 +235,10 @@ void Replication::on_store_digest(const Address& from, const wire::StoreDigest& 
   for (std::uint32_t slot = 0; slot < replicas_.size(); ++slot)
     if (replicas_[slot] && is_active(membership_.at(slot).status))
       add(membership_.at(slot).id, *replicas_[slot]);
-  outbox_.send_sized(from, wire::Packet{std::move(detail), {}, {}});
+  outbox_.reply(origin, wire::Packet{std::move(detail), {}, {}});
 }
 
-void Replication::on_store_digest_detail(const Address& from,
+void Replication::on_store_digest_detail(const Origin& origin,
                                          const wire::StoreDigestDetail& detail) {
   std::vector<bool> covered(StoreDigestState::kBuckets, false);
   for (std::uint32_t b : detail.buckets)
@@ -271,10 +271,10 @@ void Replication::on_store_digest_detail(const Address& from,
       offer(membership_.at(slot).id, *replicas_[slot]);
   if (sync.snapshots.empty() && sync.wants.empty()) return;
   ++ctx_.stats.store_syncs_sent;
-  outbox_.send_sized(from, wire::Packet{std::move(sync), {}, {}});
+  outbox_.reply(origin, wire::Packet{std::move(sync), {}, {}});
 }
 
-void Replication::on_store_sync(const Address& from, const wire::StoreSync& sync, TimePoint now) {
+void Replication::on_store_sync(const Origin& origin, const wire::StoreSync& sync, TimePoint now) {
   for (const wire::StoreSnapshot& snap : sync.snapshots) apply_snapshot(snap, now);
   if (sync.wants.empty()) return;
   wire::StoreSync answer;
@@ -285,7 +285,7 @@ void Replication::on_store_sync(const Address& from, const wire::StoreSync& sync
   }
   if (answer.snapshots.empty()) return;
   ++ctx_.stats.store_syncs_sent;
-  outbox_.send_sized(from, wire::Packet{std::move(answer), {}, {}});
+  outbox_.reply(origin, wire::Packet{std::move(answer), {}, {}});
 }
 
 void Replication::collect_tombstones(TimePoint now) {

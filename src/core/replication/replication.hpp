@@ -22,6 +22,7 @@
 #include "core/dissemination/store_news.hpp"
 #include "core/membership/member_key.hpp"
 #include "core/membership/membership.hpp"
+#include "core/origin.hpp"
 #include "core/replication/store_digest.hpp"
 #include "core/replication/store_replica.hpp"
 #include "core/time.hpp"
@@ -78,9 +79,9 @@ class Replication final : public PiggybackSource {
   /// A range transfer or complete snapshot. Repairs are not passed on: the sender's side has
   /// the state already, and every other replica repairs itself through its own exchanges.
   void apply_snapshot(const wire::StoreSnapshot& snapshot, TimePoint now);
-  void on_store_digest(const Address& from, const wire::StoreDigest& digest);
-  void on_store_digest_detail(const Address& from, const wire::StoreDigestDetail& detail);
-  void on_store_sync(const Address& from, const wire::StoreSync& sync, TimePoint now);
+  void on_store_digest(const Origin& origin, const wire::StoreDigest& digest);
+  void on_store_digest_detail(const Origin& origin, const wire::StoreDigestDetail& detail);
+  void on_store_sync(const Origin& origin, const wire::StoreSync& sync, TimePoint now);
 
   // --- Membership changes -----------------------------------------------------------------------
 
