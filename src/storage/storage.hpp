@@ -8,6 +8,8 @@
 // memory (memory_storage.hpp) for the simulator and for tests that compare the two.
 //
 // A Storage object is not thread-safe: the runtime calls it from the strand that owns the engine.
+// Every field of the value types below has an initializer, so a designated initializer may name
+// only the fields it sets (`Batch{.incarnation = 7}`) without -Wmissing-field-initializers.
 #pragma once
 
 #include <convoy/address.hpp>
@@ -34,8 +36,8 @@ inline constexpr std::size_t kMaxKnownPeers = 1024;
 /// One item of the member's own store, as stored. A tombstone (`deleted`) keeps its version so
 /// the deletion keeps replicating until the engine collects it.
 struct StoredItem {
-  std::string key;  ///< 1..kMaxKeyBytes bytes, any content
-  std::string value;
+  std::string key{};  ///< 1..kMaxKeyBytes bytes, any content
+  std::string value{};
   std::uint64_t version = 0;
   bool deleted = false;
 
@@ -45,13 +47,13 @@ struct StoredItem {
 /// Everything a member persists. `items` are sorted by key (bytewise, as std::string compares),
 /// each key once; `known_peers` keep the order they were committed in.
 struct DurableState {
-  MemberId id;                      ///< written once, when the data dir is created
+  MemberId id{};                    ///< written once, when the data dir is created
   std::uint64_t incarnation = 0;    ///< never goes down (commit refuses a lower one)
   std::uint64_t store_epoch = 0;    ///< the own store's epoch
   std::uint64_t store_version = 0;  ///< the own store's watermark
   std::uint64_t gc_version = 0;     ///< highest version of a collected tombstone
-  std::vector<StoredItem> items;
-  std::vector<Address> known_peers;
+  std::vector<StoredItem> items{};
+  std::vector<Address> known_peers{};
 
   friend bool operator==(const DurableState&, const DurableState&) = default;
 };
@@ -62,14 +64,14 @@ struct DurableState {
 /// (a later put of the same key wins). So `replace_items` + `put_items` makes the item set exactly
 /// `put_items`.
 struct Batch {
-  std::optional<std::uint64_t> incarnation;  ///< must not be below the stored incarnation
-  std::optional<std::uint64_t> store_epoch;
-  std::optional<std::uint64_t> store_version;
-  std::optional<std::uint64_t> gc_version;
+  std::optional<std::uint64_t> incarnation{};  ///< must not be below the stored incarnation
+  std::optional<std::uint64_t> store_epoch{};
+  std::optional<std::uint64_t> store_version{};
+  std::optional<std::uint64_t> gc_version{};
   bool replace_items = false;
-  std::vector<std::string> erase_keys;
-  std::vector<StoredItem> put_items;
-  std::optional<std::vector<Address>> known_peers;  ///< replaces the whole list; ≤ kMaxKnownPeers
+  std::vector<std::string> erase_keys{};
+  std::vector<StoredItem> put_items{};
+  std::optional<std::vector<Address>> known_peers{};  ///< replaces the whole list; ≤ kMaxKnownPeers
 };
 
 /// When a commit becomes durable (survives power loss, not only a crash of the process).
@@ -113,7 +115,7 @@ class Storage {
 /// Where and how open_lmdb keeps the state.
 struct StorageOptions {
   /// The data directory, created if absent. Holds convoy.lock, data.mdb and data.mdb-lock.
-  std::string data_dir;
+  std::string data_dir{};
   SyncMode sync = SyncMode::per_commit;
   /// Initial size of LMDB's memory map: the most data.mdb may hold before the map is grown
   /// (doubled, transparently, when a commit needs more, up to 1 TiB). Address space only: the
