@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <type_traits>
 #include <utility>
 #include <variant>
 
@@ -22,6 +23,8 @@ namespace convoy::storage {
 namespace {
 
 namespace fs = std::filesystem;
+
+static_assert(std::is_same_v<MDB_dbi, unsigned>, "LmdbStorage::Databases stores MDB_dbi");
 
 constexpr unsigned kMaxDbs = 2;                             // "meta" and "items"
 constexpr std::size_t kMinMapSize = std::size_t{64} << 10;  // a few dozen pages
@@ -98,8 +101,9 @@ OpenedFile read_data_file(const fs::path& dir, std::size_t map_size) {
   const auto file = dir / data_dir::kDataFile;
   std::error_code ec;
   const auto size = fs::file_size(file, ec);
-  if (ec)
+  if (ec) {
     throw data_dir::error(ErrorCode::io, dir, "reading data.mdb failed (" + ec.message() + ")");
+  }
   // LMDB would take an empty file for a new one and quietly start over.
   if (size == 0) throw data_dir::error(ErrorCode::data_dir_damaged, dir, "data.mdb is empty");
 
@@ -177,7 +181,15 @@ std::unique_ptr<Storage> open_lmdb(const StorageOptions& options, const MemberId
   try {
     data_dir::remove_staging(dir);
     bool created = false;
-    if (!fs::exists(dir / data_dir::kDataFile)) {
+    // symlink_status: a data.mdb symlink whose target is missing (a disk not mounted) must fail
+    // to open, not count as absent and be replaced by a new member.
+    std::error_code ec;
+    const auto data_file = fs::symlink_status(dir / data_dir::kDataFile, ec);
+    if (ec && ec != std::errc::no_such_file_or_directory) {
+      throw data_dir::error(ErrorCode::io, dir,
+                            "looking up data.mdb failed (" + ec.message() + ")");
+    }
+    if (!fs::exists(data_file)) {
       write_first_state(dir, options.map_size, fresh_id);
       data_dir::publish_staging(dir);
       created = true;

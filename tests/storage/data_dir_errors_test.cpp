@@ -351,6 +351,23 @@ TEST(DataDir, DirUnderARegularFileIsAnIoError) {
   expect_refused(tmp / "file/data", ErrorCode::io);
 }
 
+TEST(DataDir, DataFileSymlinkToAMissingTargetIsAnErrorNotANewMember) {
+  // data.mdb kept on another disk through a symlink, and that disk not mounted at start.
+  TempDir tmp;
+  const auto dir = make_valid_dir(tmp);
+  const auto elsewhere = tmp.path() / "other-disk.mdb";
+  fs::rename(data_file(dir), elsewhere);
+  fs::create_symlink(elsewhere, data_file(dir));
+  fs::rename(elsewhere, tmp.path() / "unmounted");
+  expect_refused(dir, ErrorCode::io);
+  EXPECT_TRUE(fs::is_symlink(data_file(dir)));  // not replaced by a new data file
+
+  fs::rename(tmp.path() / "unmounted", elsewhere);  // the disk is back
+  const auto storage = open_lmdb({.data_dir = dir}, kOtherId);
+  EXPECT_EQ(storage->initial().id, kId);
+  EXPECT_EQ(storage->initial().items.size(), 101U);
+}
+
 // Permission errors need an unprivileged opener, and the tests run as root, which may read and
 // write anything: so the open runs in a child that has dropped to nobody (65534) first. Its exit
 // status carries the error code (255: the open succeeded; 254: it could not drop privileges).
