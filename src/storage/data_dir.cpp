@@ -20,12 +20,16 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// LMDB names its lock file after the data file (MDB_NOSUBDIR).
+constexpr const char* kDataLockFile = "data.mdb-lock";
+constexpr const char* kStagingLockFile = "data.mdb.new-lock";
+
 // Every name Convoy may leave in a data dir. lost+found is there when the data dir is the root
 // of its own file system, which is a sensible way to give a member its own disk.
 bool is_ours(std::string_view name) {
   static constexpr std::array<std::string_view, 6> kNames = {DataDirLock::kFileName, kDataFile,
-                                                             "data.mdb-lock",        kStagingFile,
-                                                             "data.mdb.new-lock",    "lost+found"};
+                                                             kDataLockFile,          kStagingFile,
+                                                             kStagingLockFile,       "lost+found"};
   for (const auto known : kNames) {
     if (name == known) return true;
   }
@@ -98,7 +102,7 @@ void prepare(const fs::path& dir) {
 }
 
 void remove_staging(const fs::path& dir) {
-  for (const auto* name : {kStagingFile, "data.mdb.new-lock"}) {
+  for (const auto* name : {kStagingFile, kStagingLockFile}) {
     std::error_code ec;
     fs::remove(dir / name, ec);
     if (ec) throw_io(dir, "removing an unfinished data.mdb.new", ec);
@@ -110,7 +114,7 @@ void publish_staging(const fs::path& dir) {
   fs::rename(dir / kStagingFile, dir / kDataFile, ec);
   if (ec) throw_io(dir, "renaming data.mdb.new to data.mdb", ec);
   fsync_dir(dir);
-  fs::remove(dir / "data.mdb.new-lock", ec);  // LMDB's lock file: harmless if it stays
+  fs::remove(dir / kStagingLockFile, ec);  // LMDB's lock file: harmless if it stays
 }
 
 }  // namespace convoy::storage::data_dir
