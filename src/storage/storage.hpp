@@ -76,7 +76,8 @@ struct Batch {
 
 /// When a commit becomes durable (survives power loss, not only a crash of the process).
 enum class SyncMode : std::uint8_t {
-  /// Every commit is flushed to disk before it returns. Simple; costs one fsync per commit.
+  /// Every commit is flushed to disk before it returns. Simple; costs a flush per commit (two
+  /// fsyncs in LMDB: data pages, then the meta page), ~8 ms on a VM disk (docs/storage_bench.md).
   per_commit,
   /// commit() only queues the batch (after checking it); sync() writes every batch queued since
   /// the last sync() in one transaction and flushes it, so commits made before a sync() are
@@ -102,7 +103,9 @@ class Storage {
 
   /// Applies `batch` atomically (see SyncMode for when it is durable). A batch that breaks a
   /// rule changes nothing and throws: a key that is empty or longer than kMaxKeyBytes, a value
-  /// longer than kMaxValueBytes or more than kMaxKnownPeers peers throw Error(invalid_argument);
+  /// longer than kMaxValueBytes, more than kMaxKnownPeers peers or a peer address that is not in
+  /// Address's documented form (an IPv4 one with bytes past its four) throw
+  /// Error(invalid_argument);
   /// an incarnation below the current one throws std::logic_error (a caller bug). If the write
   /// itself fails it throws Error(io) and nothing of the batch is stored.
   virtual void commit(const Batch& batch) = 0;
