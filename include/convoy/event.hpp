@@ -31,6 +31,7 @@ struct Event {
     joined,       ///< the join through a seed succeeded
     join_failed,  ///< no seed answered: `detail` says what was tried
     refuted,      ///< this member refuted a suspicion or death of itself (new incarnation)
+    conflict,     ///< another process claims this member's id at `address` (`detail` says)
     evicted,      ///< the cluster evicted this member: it has stopped for good
     // The subscription itself.
     overflow,  ///< `dropped` events were lost because the subscriber read too slowly
@@ -49,7 +50,7 @@ struct Event {
   std::uint64_t version = 0;  ///< key events: the item's version
   /// overflow: how many events were lost.
   std::uint64_t dropped = 0;
-  /// join_failed: the seeds tried and why.
+  /// join_failed, conflict: what happened, for people.
   std::string detail;
 
   [[nodiscard]] bool is_member_event() const {
@@ -88,6 +89,8 @@ struct Event {
       return "join_failed";
     case Event::Kind::refuted:
       return "refuted";
+    case Event::Kind::conflict:
+      return "conflict";
     case Event::Kind::evicted:
       return "evicted";
     case Event::Kind::overflow:

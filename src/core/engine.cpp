@@ -15,6 +15,7 @@
 //   reaping             dead and left members are forgotten after reap_after
 #include "core/engine.hpp"
 
+#include "core/replication/store_epoch.hpp"
 #include "wire/codec.hpp"
 
 #include <algorithm>
@@ -44,10 +45,11 @@ Engine::Engine(const Config& config, MemberId self, Address advertise, std::uint
       ctx_{config_, env_, rng_, stats_},
       membership_(config_, self, advertise, incarnation),
       outbox_(ctx_, membership_),
-      replication_(ctx_, membership_, outbox_, subscribers_, incarnation + 1),
+      replication_(ctx_, membership_, subscribers_, make_epoch(incarnation + 1, life_nonce(seed))),
+      anti_entropy_(ctx_, membership_, outbox_, replication_),
       detector_(ctx_, membership_, outbox_, *this),
-      sync_(ctx_, membership_, outbox_, replication_, *this),
-      writes_(ctx_, membership_, outbox_, replication_),
+      sync_(ctx_, membership_, outbox_, replication_, anti_entropy_, *this),
+      writes_(ctx_, membership_, outbox_, replication_, seed),
       directory_(membership_, replication_) {
   assert(!config_.validate() && "Engine needs a valid Config: call Config::validate() first");
   outbox_.attach(replication_);
@@ -65,6 +67,7 @@ void Engine::start(TimePoint now) {
   detector_.start(now);
   outbox_.start(now);
   sync_.start(now);
+  anti_entropy_.start(now);
   replication_.start(now);
   outbox_.enqueue_self();
   reschedule(now);
@@ -158,11 +161,11 @@ void Engine::dispatch(const Origin& origin, wire::Packet&& packet, TimePoint now
         else if constexpr (std::is_same_v<T, wire::PushPull>)
           sync_.on_push_pull(origin, body, now);
         else if constexpr (std::is_same_v<T, wire::StoreDigest>)
-          replication_.on_store_digest(origin, body);
+          anti_entropy_.on_store_digest(origin, body);
         else if constexpr (std::is_same_v<T, wire::StoreDigestDetail>)
-          replication_.on_store_digest_detail(origin, body);
+          anti_entropy_.on_store_digest_detail(origin, body);
         else if constexpr (std::is_same_v<T, wire::StoreSync>)
-          replication_.on_store_sync(origin, body, now);
+          anti_entropy_.on_store_sync(origin, body, now);
         else if constexpr (std::is_same_v<T, wire::StoreWrite>)
           writes_.on_store_write(origin, body, now);
         else if constexpr (std::is_same_v<T, wire::StoreWriteResult>)
@@ -200,6 +203,25 @@ void Engine::apply_about_self(const wire::MemberUpdate& news) {
     e.incarnation = self.incarnation;
     e.address = self.address;
     emit(e);
+    return;
+  }
+  if (news.status == MemberStatus::alive && news.address != self.address) {
+    // Somebody else, alive at another address, claims our id. Refuting would start a war of
+    // incarnations between the two (each refutes the other forever): refuse it and say so. If
+    // it is a newer life of ours (we are a stalled zombie), the cluster keeps the newer one.
+    if (news.incarnation >= self.incarnation) {
+      ++stats_.address_conflicts;
+      // Reported once per claim, not once per rumour that repeats it.
+      if (reported_conflict_ == std::make_pair(news.address, news.incarnation)) return;
+      reported_conflict_ = std::make_pair(news.address, news.incarnation);
+      Event e;
+      e.kind = Event::Kind::conflict;
+      e.member = self.id;
+      e.incarnation = news.incarnation;
+      e.address = news.address;
+      e.detail = "another process claims this member's id at " + news.address.to_string();
+      emit(e);
+    }
     return;
   }
   if (news.status != MemberStatus::alive || news.incarnation > self.incarnation) {
@@ -285,7 +307,7 @@ void Engine::emit(const Event& event) {
 // Writes and administration
 
 void Engine::put(const MemberId& owner, std::string_view key, std::string_view value,
-                 std::uint64_t expected, TimePoint now, WriteCallback done) {
+                 Expectation expected, TimePoint now, WriteCallback done) {
   if (owner == id()) {
     const WriteResult r = left() || evicted() ? failure("this member has left")
                                               : replication_.put(key, value, expected, now);
@@ -296,8 +318,8 @@ void Engine::put(const MemberId& owner, std::string_view key, std::string_view v
   reschedule(now);
 }
 
-void Engine::erase(const MemberId& owner, std::string_view key, std::uint64_t expected,
-                   TimePoint now, WriteCallback done) {
+void Engine::erase(const MemberId& owner, std::string_view key, Expectation expected, TimePoint now,
+                   WriteCallback done) {
   if (owner == id()) {
     const WriteResult r = left() || evicted() ? failure("this member has left")
                                               : replication_.erase(key, expected, now);
@@ -349,6 +371,7 @@ void Engine::handle_timer(TimePoint now) {
   detector_.tick(now);
   outbox_.tick(now);
   sync_.tick(now);
+  anti_entropy_.tick(now);
   replication_.tick(now);
   writes_.tick(now);
   reap(now);
@@ -357,6 +380,8 @@ void Engine::handle_timer(TimePoint now) {
 
 void Engine::reap(TimePoint now) {
   membership_.reap(now, [&](std::uint32_t slot) {
+    if (membership_.at(slot).status == MemberStatus::dead)
+      sync_.member_lost(membership_.at(slot).address, now);
     emit_member(Event::Kind::member_reaped, slot);
     outbox_.forget_member(slot);
     replication_.member_reaped(slot);
@@ -365,9 +390,10 @@ void Engine::reap(TimePoint now) {
 
 void Engine::reschedule(TimePoint now) {
   if (!started_) return;
-  TimePoint next = std::min({detector_.next_deadline(), outbox_.next_deadline(),
-                             sync_.next_deadline(), replication_.next_deadline(),
-                             writes_.next_deadline(), membership_.next_deadline()});
+  TimePoint next =
+      std::min({detector_.next_deadline(), outbox_.next_deadline(), sync_.next_deadline(),
+                anti_entropy_.next_deadline(), replication_.next_deadline(),
+                writes_.next_deadline(), membership_.next_deadline()});
   next = std::max(next, now);
   if (scheduled_ && *scheduled_ == next) return;
   scheduled_ = next;

@@ -12,7 +12,7 @@
 //                   partition healing)
 //   detection/      FailureDetector (probe rounds, indirect probes, suspicion, local health)
 //   dissemination/  Outbox (packing, sending, rumour queue, gossip), StoreNews (delta queue)
-//   replication/    Replication (own store, replicas, digest, anti-entropy), RemoteWrites
+//   replication/    Replication (own store, replicas, digest), AntiEntropy, RemoteWrites
 //   directory/      Directory (queries), Subscribers (change fan-out)
 #pragma once
 
@@ -28,6 +28,7 @@
 #include "core/membership/membership.hpp"
 #include "core/origin.hpp"
 #include "core/random.hpp"
+#include "core/replication/anti_entropy.hpp"
 #include "core/replication/remote_writes.hpp"
 #include "core/replication/replication.hpp"
 #include "core/time.hpp"
@@ -118,12 +119,13 @@ class Engine final : private EngineSink {
 
   /// Compare-and-set put of `key` in `owner`'s store. Our own store is written at once; another
   /// member's write goes to that member, which applies it and spreads the result, and `done`
-  /// runs when the answer arrives, or with `failed` if the owner is unknown, not alive, or
-  /// silent for write_timeout. `done` must not call back into the engine.
+  /// runs when the answer arrives: `failed` at once if the owner is unknown or not alive,
+  /// `unknown` if it stays silent for write_timeout. `done` must not call back into the
+  /// engine.
   void put(const MemberId& owner, std::string_view key, std::string_view value,
-           std::uint64_t expected, TimePoint now, WriteCallback done);
+           Expectation expected, TimePoint now, WriteCallback done);
   /// Compare-and-set delete, with the same rules.
-  void erase(const MemberId& owner, std::string_view key, std::uint64_t expected, TimePoint now,
+  void erase(const MemberId& owner, std::string_view key, Expectation expected, TimePoint now,
              WriteCallback done);
 
   // --- Administration ---------------------------------------------------------------------------
@@ -159,6 +161,7 @@ class Engine final : private EngineSink {
   Outbox outbox_;
   Subscribers subscribers_;
   Replication replication_;
+  AntiEntropy anti_entropy_;
   FailureDetector detector_;
   ClusterSync sync_;
   RemoteWrites writes_;
@@ -166,6 +169,8 @@ class Engine final : private EngineSink {
 
   bool started_ = false;
   std::optional<TimePoint> scheduled_;
+  /// The last claim on our id reported as a conflict (address, incarnation).
+  std::optional<std::pair<Address, std::uint64_t>> reported_conflict_;
 };
 
 }  // namespace convoy::core

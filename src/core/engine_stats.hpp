@@ -34,6 +34,16 @@ struct EngineStats {
   std::uint64_t store_digests_sent = 0;
   std::uint64_t store_syncs_sent = 0;
   std::uint64_t remote_writes_sent = 0;
+  /// Times our store epoch rose above one of a previous life seen in the cluster.
+  std::uint64_t store_epoch_raises = 0;
+  /// Join responses that answered no outstanding request (late, duplicate, forged): dropped.
+  std::uint64_t join_responses_dropped = 0;
+  /// Write results that matched no request of ours from that owner: dropped.
+  std::uint64_t write_results_dropped = 0;
+  /// Retried writes answered from the owner's memory instead of being applied again.
+  std::uint64_t writes_deduplicated = 0;
+  /// News claiming a member's id from another address while that member is alive: refused.
+  std::uint64_t address_conflicts = 0;
 
   /// Adds another node's counters (cluster totals). Kept beside the fields so a new counter is
   /// summed by the same edit that adds it.
@@ -58,6 +68,11 @@ struct EngineStats {
     store_digests_sent += o.store_digests_sent;
     store_syncs_sent += o.store_syncs_sent;
     remote_writes_sent += o.remote_writes_sent;
+    store_epoch_raises += o.store_epoch_raises;
+    join_responses_dropped += o.join_responses_dropped;
+    write_results_dropped += o.write_results_dropped;
+    writes_deduplicated += o.writes_deduplicated;
+    address_conflicts += o.address_conflicts;
     return *this;
   }
 

@@ -86,7 +86,7 @@ constexpr std::uint32_t kMaxPort = 65535;
 // key small next to its value in a datagram; 4096 digest buckets (32 KiB) bound what one digest
 // makes the receiver hash and compare.
 constexpr std::size_t kMaxKeyBytes = 256;
-constexpr std::size_t kMaxDigestBuckets = 4096;
+constexpr std::size_t kMaxDigestRanges = 4096;
 
 // ---- C++ -> protobuf ------------------------------------------------------------------------
 
@@ -121,6 +121,12 @@ void to_pb(const StoreDelta& d, pb::StoreDelta& out) {
   out.set_value(d.item.value);
   out.set_version(d.item.version);
   out.set_deleted(d.item.deleted);
+}
+
+void to_pb(const DigestRange& r, pb::DigestRange& out) {
+  out.set_level(r.level);
+  out.set_index(r.index);
+  out.set_hash(r.hash);
 }
 
 void to_pb(const OwnerVersion& v, pb::OwnerVersion& out) {
@@ -169,28 +175,33 @@ struct BodyToPb {
     p.set_target_lo(b.target.lo);
     set_ip(*p.mutable_target_ip(), b.target_address);
     p.set_target_port(b.target_address.port);
+    p.set_nack_after_ms(b.nack_after_ms);
   }
   void operator()(const Gossip&) const { out.mutable_gossip(); }
   void operator()(const JoinRequest& b) const {
-    to_pb(b.self, *out.mutable_join_request()->mutable_self());
+    pb::JoinRequest& p = *out.mutable_join_request();
+    to_pb(b.self, *p.mutable_self());
+    p.set_request(b.request);
   }
   void operator()(const JoinResponse& b) const {
     pb::JoinResponse& p = *out.mutable_join_response();
     to_pb(b.members, *p.mutable_members());
     to_pb(b.stores, *p.mutable_stores());
+    p.set_request(b.request);
+    if (b.joiner_store) to_pb(*b.joiner_store, *p.mutable_joiner_store());
   }
   void operator()(const PushPull& b) const {
     pb::PushPull& p = *out.mutable_push_pull();
     p.set_reply(b.reply);
     to_pb(b.members, *p.mutable_members());
+    p.set_heal(b.heal);
   }
   void operator()(const StoreDigest& b) const {
-    pb::StoreDigest& p = *out.mutable_store_digest();
-    p.mutable_buckets()->Add(b.buckets.begin(), b.buckets.end());
+    to_pb(b.ranges, *out.mutable_store_digest()->mutable_ranges());
   }
   void operator()(const StoreDigestDetail& b) const {
     pb::StoreDigestDetail& p = *out.mutable_store_digest_detail();
-    p.mutable_buckets()->Add(b.buckets.begin(), b.buckets.end());
+    to_pb(b.ranges, *p.mutable_ranges());
     to_pb(b.owners, *p.mutable_owners());
   }
   void operator()(const StoreSync& b) const {
@@ -207,6 +218,9 @@ struct BodyToPb {
     p.set_value(b.value);
     p.set_expected_version(b.expected_version);
     p.set_erase(b.erase);
+    p.set_requester_hi(b.requester.hi);
+    p.set_requester_lo(b.requester.lo);
+    p.set_expected_epoch(b.expected_epoch);
   }
   void operator()(const StoreWriteResult& b) const {
     pb::StoreWriteResult& p = *out.mutable_store_write_result();
@@ -214,6 +228,9 @@ struct BodyToPb {
     p.set_outcome(static_cast<pb::StoreWriteResult::Outcome>(b.outcome));
     to_pb(b.item, *p.mutable_item());
     p.set_error(b.error);
+    p.set_owner_hi(b.owner.hi);
+    p.set_owner_lo(b.owner.lo);
+    p.set_epoch(b.epoch);
   }
 };
 
@@ -295,6 +312,16 @@ bool from_pb(const pb::OwnerVersion& in, OwnerVersion& out) {
   return true;
 }
 
+// A range of the digest tree: level 0..kMaxDigestLevel, and an index that level can hold.
+bool from_pb(const pb::DigestRange& in, DigestRange& out) {
+  if (in.level() > kMaxDigestLevel) return false;
+  if (in.index() >= (std::uint64_t{1} << (kDigestLevelBits * in.level()))) return false;
+  out.level = in.level();
+  out.index = in.index();
+  out.hash = in.hash();
+  return true;
+}
+
 // Declared ahead of the list template below, like to_pb(StoreSnapshot).
 bool from_pb(const pb::StoreSnapshot& in, StoreSnapshot& out);
 
@@ -319,17 +346,14 @@ bool from_pb(const pb::StoreSnapshot& in, StoreSnapshot& out) {
 }
 
 bool from_pb(const pb::StoreDigest& in, StoreDigest& out) {
-  const int n = in.buckets_size();
-  if (n == 0 || static_cast<std::size_t>(n) > kMaxDigestBuckets) return false;
-  out.buckets.assign(in.buckets().begin(), in.buckets().end());
-  return true;
+  const int n = in.ranges_size();
+  if (n == 0 || static_cast<std::size_t>(n) > kMaxDigestRanges) return false;
+  return from_pb(in.ranges(), out.ranges);
 }
 
 bool from_pb(const pb::StoreDigestDetail& in, StoreDigestDetail& out) {
-  // Bucket indexes are not range-checked: only the receiver knows how many buckets the digest
-  // it sent had.
-  out.buckets.assign(in.buckets().begin(), in.buckets().end());
-  return from_pb(in.owners(), out.owners);
+  if (static_cast<std::size_t>(in.ranges_size()) > kMaxDigestRanges) return false;
+  return from_pb(in.ranges(), out.ranges) && from_pb(in.owners(), out.owners);
 }
 
 bool from_pb(const pb::StoreSync& in, StoreSync& out) {
@@ -338,6 +362,8 @@ bool from_pb(const pb::StoreSync& in, StoreSync& out) {
 
 bool from_pb(const pb::StoreWrite& in, StoreWrite& out) {
   if (!owner_from_pb(in.owner_hi(), in.owner_lo(), out.owner)) return false;
+  if (!owner_from_pb(in.requester_hi(), in.requester_lo(), out.requester)) return false;
+  out.expected_epoch = in.expected_epoch();
   if (!valid_key(in.key())) return false;
   out.request = in.request();
   out.key = in.key();
@@ -355,9 +381,11 @@ bool from_pb(const pb::StoreWriteResult& in, StoreWriteResult& out) {
       outcome > pb::StoreWriteResult::OUTCOME_FAILED) {
     return false;
   }
+  if (!owner_from_pb(in.owner_hi(), in.owner_lo(), out.owner)) return false;
   out.request = in.request();
   out.outcome = static_cast<StoreWriteResult::Outcome>(outcome);
   out.error = in.error();
+  out.epoch = in.epoch();
   const pb::StoreItem& item = in.item();
   if (out.outcome == StoreWriteResult::Outcome::failed) {
     // The item of a failed write carries no state, and the failure may be the key itself (empty
@@ -390,7 +418,7 @@ bool body_from_pb(const pb::Packet& in, Body& out) {
       return true;
     case pb::Packet::kPingReq: {
       const pb::PingReq& p = in.ping_req();
-      PingReq b{p.seq(), MemberId{p.target_hi(), p.target_lo()}, Address{}};
+      PingReq b{p.seq(), MemberId{p.target_hi(), p.target_lo()}, Address{}, p.nack_after_ms()};
       if (!from_pb(p.target_ip(), p.target_port(), b.target_address)) return false;
       out = std::move(b);
       return true;
@@ -403,17 +431,22 @@ bool body_from_pb(const pb::Packet& in, Body& out) {
       if (!in.join_request().has_self()) return false;
       JoinRequest b;
       if (!from_pb(in.join_request().self(), b.self)) return false;
+      b.request = in.join_request().request();
       out = std::move(b);
       return true;
     }
     case pb::Packet::kJoinResponse: {
+      const pb::JoinResponse& p = in.join_response();
       JoinResponse& b = out.emplace<JoinResponse>();
-      return from_pb(in.join_response().members(), b.members) &&
-             from_pb(in.join_response().stores(), b.stores);
+      b.request = p.request();
+      if (p.has_joiner_store() && !from_pb(p.joiner_store(), b.joiner_store.emplace()))
+        return false;
+      return from_pb(p.members(), b.members) && from_pb(p.stores(), b.stores);
     }
     case pb::Packet::kPushPull: {
       PushPull& b = out.emplace<PushPull>();
       b.reply = in.push_pull().reply();
+      b.heal = in.push_pull().heal();
       return from_pb(in.push_pull().members(), b.members);
     }
     case pb::Packet::kStoreDigest:
@@ -475,6 +508,29 @@ std::size_t delta_payload_size(const StoreDelta& d) {
          bytes_field_size(M::kValueFieldNumber, d.item.value) +
          varint_field_size(M::kVersionFieldNumber, d.item.version) +
          bool_field_size(M::kDeletedFieldNumber, d.item.deleted);
+}
+
+// pb::StoreItem's and pb::StoreSnapshot's ByteSizeLong(), computed like delta_payload_size():
+// the chunking of big store transfers measures every item, and converting each would copy it.
+std::size_t item_payload_size(const StoreItem& item) {
+  using M = pb::StoreItem;
+  return bytes_field_size(M::kKeyFieldNumber, item.key) +
+         bytes_field_size(M::kValueFieldNumber, item.value) +
+         varint_field_size(M::kVersionFieldNumber, item.version) +
+         bool_field_size(M::kDeletedFieldNumber, item.deleted);
+}
+
+std::size_t snapshot_payload_size(const StoreSnapshot& s) {
+  using M = pb::StoreSnapshot;
+  std::size_t n = fixed64_field_size(M::kOwnerHiFieldNumber, s.owner.hi) +
+                  fixed64_field_size(M::kOwnerLoFieldNumber, s.owner.lo) +
+                  varint_field_size(M::kEpochFieldNumber, s.epoch) +
+                  varint_field_size(M::kVersionFieldNumber, s.version) +
+                  varint_field_size(M::kSinceFieldNumber, s.since) +
+                  bool_field_size(M::kCompleteFieldNumber, s.complete);
+  for (const StoreItem& item : s.items)
+    n += framed_size(M::kItemsFieldNumber, item_payload_size(item));
+  return n;
 }
 
 }  // namespace
@@ -557,6 +613,31 @@ std::size_t encoded_size(const StoreDelta& delta) {
   }
 #endif
   return framed_size(pb::Packet::kDeltasFieldNumber, payload);
+}
+
+std::size_t encoded_size(const StoreItem& item) {
+  const std::size_t payload = item_payload_size(item);
+#ifndef NDEBUG
+  {
+    pb::StoreItem msg;
+    to_pb(item, msg);
+    assert(payload == msg.ByteSizeLong() && "item_payload_size() out of step with the schema");
+  }
+#endif
+  return framed_size(pb::StoreSnapshot::kItemsFieldNumber, payload);
+}
+
+std::size_t encoded_size(const StoreSnapshot& snapshot) {
+  const std::size_t payload = snapshot_payload_size(snapshot);
+#ifndef NDEBUG
+  {
+    pb::StoreSnapshot msg;
+    to_pb(snapshot, msg);
+    assert(payload == msg.ByteSizeLong() && "snapshot_payload_size() out of step with the schema");
+  }
+#endif
+  // StoreSync.snapshots is field 1 and JoinResponse.stores field 2: both one-byte tags.
+  return framed_size(pb::StoreSync::kSnapshotsFieldNumber, payload);
 }
 
 Packer::Packer(Packet packet, std::size_t budget)

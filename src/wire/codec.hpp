@@ -18,8 +18,11 @@ namespace convoy::wire {
 using Bytes = std::vector<std::uint8_t>;
 
 inline constexpr std::array<std::uint8_t, 4> kMagic = {'C', 'N', 'V', 'Y'};
-inline constexpr std::uint8_t kProtocolVersion = 1;
+inline constexpr std::uint8_t kProtocolVersion = 2;
 inline constexpr std::size_t kEnvelopeHeaderSize = kMagic.size() + 1;
+/// The digest tree: each level splits a range 2^kDigestLevelBits ways, down to kMaxDigestLevel.
+inline constexpr std::uint32_t kDigestLevelBits = 6;
+inline constexpr std::uint32_t kMaxDigestLevel = 3;
 
 /// Why an input was rejected. Each has a counter in the node's statistics.
 enum class DecodeError : std::uint8_t {
@@ -50,6 +53,10 @@ struct DecodeResult {
 [[nodiscard]] std::size_t encoded_size(const MemberUpdate& update);
 /// Exact number of bytes `delta` adds to an encoded Packet's store-delta list.
 [[nodiscard]] std::size_t encoded_size(const StoreDelta& delta);
+/// Exact number of bytes `item` adds to a StoreSnapshot's item list.
+[[nodiscard]] std::size_t encoded_size(const StoreItem& item);
+/// Exact number of bytes `snapshot` adds to a StoreSync's or JoinResponse's snapshot list.
+[[nodiscard]] std::size_t encoded_size(const StoreSnapshot& snapshot);
 
 /// Budgeted packing: starts from a packet (body, maybe some updates) and accepts piggybacked
 /// updates while the encoded packet stays within `budget` bytes (envelope included).

@@ -7,6 +7,7 @@
 #include <convoy/member_status.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -50,6 +51,8 @@ struct PingReq {
   std::uint64_t seq = 0;
   MemberId target;
   Address target_address;
+  /// Lifeguard: the requester's deadline for the relay's nack, in ms (0: the relay's default).
+  std::uint32_t nack_after_ms = 0;
   friend bool operator==(const PingReq&, const PingReq&) = default;
 };
 
@@ -108,13 +111,21 @@ struct OwnerVersion {
 /// Stream: a new member asks a seed for the cluster's state, announcing itself.
 struct JoinRequest {
   MemberUpdate self;
+  /// Random, per request: the answer must echo it.
+  std::uint64_t request = 0;
   friend bool operator==(const JoinRequest&, const JoinRequest&) = default;
 };
 
 /// Stream: the seed's answer, every member it knows (itself included), and every store.
 struct JoinResponse {
   std::vector<MemberUpdate> members;
+  /// The stores that fit this message; the rest follow as StoreSync messages on the same
+  /// connection, each within the stream size limit.
   std::vector<StoreSnapshot> stores;
+  /// The JoinRequest's `request`.
+  std::uint64_t request = 0;
+  /// The seed's replica watermark of the joiner's own store, if it holds one.
+  std::optional<OwnerVersion> joiner_store;
   friend bool operator==(const JoinResponse&, const JoinResponse&) = default;
 };
 
@@ -123,19 +134,30 @@ struct JoinResponse {
 struct PushPull {
   bool reply = false;
   std::vector<MemberUpdate> members;
+  /// Sent to heal a partition: what it teaches is spread (news to a whole side).
+  bool heal = false;
   friend bool operator==(const PushPull&, const PushPull&) = default;
 };
 
-/// Datagram: anti-entropy opener. Owners are hashed into buckets; each bucket's value is the XOR
-/// of a hash of (owner, epoch, version) over the sender's replicas in it. Fixed size whatever N.
+/// One range of the digest tree: the owners whose 64-bit position starts with the 6 × `level`
+/// bits of `index`; `hash` is the XOR of (owner, epoch, watermark) hashes over them.
+struct DigestRange {
+  std::uint32_t level = 0;
+  std::uint32_t index = 0;
+  std::uint64_t hash = 0;
+  friend bool operator==(const DigestRange&, const DigestRange&) = default;
+};
+
+/// Datagram: anti-entropy, one step down the digest tree (the root first, then the children of
+/// the ranges that differ).
 struct StoreDigest {
-  std::vector<std::uint64_t> buckets;
+  std::vector<DigestRange> ranges;
   friend bool operator==(const StoreDigest&, const StoreDigest&) = default;
 };
 
-/// Answer to a StoreDigest: the responder's per-owner versions for the buckets that differ.
+/// Answer at the bottom of the descent: the responder's per-owner versions in `ranges`.
 struct StoreDigestDetail {
-  std::vector<std::uint32_t> buckets;
+  std::vector<DigestRange> ranges;  ///< hash unused
   std::vector<OwnerVersion> owners;
   friend bool operator==(const StoreDigestDetail&, const StoreDigestDetail&) = default;
 };
@@ -157,6 +179,10 @@ struct StoreWrite {
   std::string value;
   std::uint64_t expected_version = 0;
   bool erase = false;
+  /// Who asks; with `request` it names the write, so a retry is answered, not applied again.
+  MemberId requester;
+  /// The epoch of expected_version; 0: any.
+  std::uint64_t expected_epoch = 0;
   friend bool operator==(const StoreWrite&, const StoreWrite&) = default;
 };
 
@@ -167,6 +193,8 @@ struct StoreWriteResult {
   Outcome outcome = Outcome::failed;
   StoreItem item;     ///< the item after the write (done) or as it is (conflict)
   std::string error;  ///< why, when failed
+  MemberId owner;     ///< who answers
+  std::uint64_t epoch = 0;  ///< the store epoch of `item`
   friend bool operator==(const StoreWriteResult&, const StoreWriteResult&) = default;
 };
 

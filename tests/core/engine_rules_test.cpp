@@ -220,6 +220,7 @@ TEST(NodeJoin, JoinerLearnsFullStateWithoutRegossipingIt) {
   ASSERT_EQ(env.sent.size(), 1u);
   EXPECT_TRUE(env.sent[0].stream);
   wire::JoinResponse resp;
+  resp.request = std::get<wire::JoinRequest>(env.sent[0].packet.body).request;
   for (std::uint64_t n = 2; n < 40; ++n) resp.members.push_back(update(n, 0, MemberStatus::alive));
   wire::Bytes bytes = wire::encode(wire::Packet{resp, {}});
   node.handle_stream(1, addr(2), bytes, t);
@@ -247,7 +248,8 @@ TEST(NodeStreams, AnswersToStreamMessagesGoBackOnTheirConnection) {
       connection, ephemeral,
       wire::encode(wire::Packet{wire::PushPull{false, {update(3, 0, MemberStatus::alive)}}}), t);
   node.handle_stream(connection, ephemeral,
-                     wire::encode(wire::Packet{wire::StoreWrite{5, mid(1), "k", "v", 0, false}}),
+                     wire::encode(wire::Packet{
+                         wire::StoreWrite{5, mid(1), "k", "v", 0, false, mid(2), 0}}),
                      t);
   std::size_t answers = 0;
   for (const auto& s : env.sent) {
@@ -281,45 +283,3 @@ TEST(NodeLeave, OthersSeeLeftNotDead) {
 }  // namespace
 }  // namespace convoy
 
-namespace convoy {
-namespace {
-
-TEST(NodeStores, TheDigestIsOneDatagramAtTenThousandOwners) {
-  test::FakeEnvironment env;
-  convoy::Config c;
-  core::Engine node(c, MemberId{0xC0FFEE, 1}, Address::v4(10, 0, 0, 1, 7946), 0, 7, env);
-  std::vector<Address> seeds{Address::v4(10, 0, 0, 2, 7946)};
-  core::TimePoint t{};
-  node.join(seeds, t);
-  // The seed answers with 10,000 members, each with a one-item store.
-  wire::JoinResponse resp;
-  for (std::uint64_t n = 2; n < 10'002; ++n) {
-    const MemberId id{0xC0FFEE, n};
-    resp.members.push_back(wire::MemberUpdate{
-        id, 0, MemberStatus::alive,
-        Address::v4(10, static_cast<std::uint8_t>(n >> 16), static_cast<std::uint8_t>(n >> 8),
-                    static_cast<std::uint8_t>(n), 7946)});
-    resp.stores.push_back(
-        wire::StoreSnapshot{id, 1, 1, 0, false, {wire::StoreItem{"k", "v", 1, false}}});
-  }
-  wire::Bytes bytes = wire::encode(wire::Packet{resp});
-  node.handle_stream(1, seeds[0], bytes, t);
-  ASSERT_TRUE(node.joined());
-  ASSERT_EQ(node.directory().find_by_key("k").size(), 10'000u);
-  env.sent.clear();
-  for (int i = 0; i < 300; ++i) node.handle_timer(t += std::chrono::milliseconds(10));
-  std::size_t digests = 0;
-  for (const auto& s : env.sent) {
-    if (const auto* d = std::get_if<wire::StoreDigest>(&s.packet.body)) {
-      ++digests;
-      EXPECT_FALSE(s.stream);
-      EXPECT_EQ(d->buckets.size(), core::StoreDigestState::kBuckets);
-      EXPECT_LE(wire::encode(wire::Packet{*d}).size(), 600u);  // ~523 bytes whatever N
-      EXPECT_LE(wire::encode(s.packet).size(), c.dissemination.packet_budget);
-    }
-  }
-  EXPECT_GE(digests, 2u);  // one a second
-}
-
-}  // namespace
-}  // namespace convoy

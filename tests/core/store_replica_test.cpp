@@ -112,12 +112,12 @@ TEST(StoreReplica, CompareAndSetTakesConsecutiveVersionsAcrossKeys) {
   StoreReplica s(1);
   auto a = s.put("a", "1", 0, at(1), kLimits);
   ASSERT_EQ(a.status, WriteStatus::done);
-  EXPECT_EQ(a.item, (Item{"1", 1, false}));
+  EXPECT_EQ(a.item, (Item{"1", 1, false, 1}));
   auto b = s.put("b", "2", 0, at(1), kLimits);
   EXPECT_EQ(b.item.version, 2u);
   auto a2 = s.put("a", "3", 1, at(1), kLimits);
   ASSERT_EQ(a2.status, WriteStatus::done);
-  EXPECT_EQ(a2.item, (Item{"3", 3, false}));
+  EXPECT_EQ(a2.item, (Item{"3", 3, false, 1}));
   EXPECT_EQ(s.version(), 3u);
   EXPECT_EQ(s.max_seen(), 3u);
   EXPECT_EQ(s.live_count(), 2u);
@@ -128,10 +128,10 @@ TEST(StoreReplica, WrongExpectedVersionIsAConflictCarryingTheCurrentItem) {
   ASSERT_EQ(s.put("a", "1", 0, at(1), kLimits).status, WriteStatus::done);
   auto stale = s.put("a", "2", 0, at(1), kLimits);
   EXPECT_EQ(stale.status, WriteStatus::conflict);
-  EXPECT_EQ(stale.item, (Item{"1", 1, false}));
+  EXPECT_EQ(stale.item, (Item{"1", 1, false, 1}));
   auto ahead = s.put("b", "x", 5, at(1), kLimits);
   EXPECT_EQ(ahead.status, WriteStatus::conflict);
-  EXPECT_EQ(ahead.item, Item{});  // absent: version 0
+  EXPECT_EQ(ahead.item, (Item{"", 0, false, 1}));  // absent: version 0, in this store's epoch
   EXPECT_EQ(s.version(), 1u);     // conflicts change nothing
   EXPECT_EQ(s.find("b"), nullptr);
 }
@@ -183,7 +183,7 @@ TEST(StoreReplica, EraseLeavesATombstoneThatReadsAsAbsent) {
   ASSERT_EQ(s.put("b", "2", 0, at(1), kLimits).status, WriteStatus::done);
   auto gone = s.erase("a", 1, at(2), kLimits);
   ASSERT_EQ(gone.status, WriteStatus::done);
-  EXPECT_EQ(gone.item, (Item{"", 3, true}));
+  EXPECT_EQ(gone.item, (Item{"", 3, true, 1}));
   ASSERT_NE(s.find("a"), nullptr);
   EXPECT_TRUE(s.find("a")->deleted);
   EXPECT_EQ(s.find("a")->version, 3u);
@@ -193,7 +193,7 @@ TEST(StoreReplica, EraseLeavesATombstoneThatReadsAsAbsent) {
   // Already deleted, or never there: done, and nothing new to replicate.
   auto again = s.erase("a", 3, at(3), kLimits);
   EXPECT_EQ(again.status, WriteStatus::done);
-  EXPECT_EQ(again.item, (Item{"", 3, true}));
+  EXPECT_EQ(again.item, (Item{"", 3, true, 1}));
   auto never = s.erase("zz", 0, at(3), kLimits);
   EXPECT_EQ(never.status, WriteStatus::done);
   EXPECT_EQ(never.item.version, 0u);
@@ -204,8 +204,8 @@ TEST(StoreReplica, EraseLeavesATombstoneThatReadsAsAbsent) {
   // A deleted key's version is its tombstone's.
   auto stale = s.put("a", "x", 0, at(4), kLimits);
   EXPECT_EQ(stale.status, WriteStatus::conflict);
-  EXPECT_EQ(stale.item, (Item{"", 3, true}));
-  EXPECT_EQ(s.put("a", "x", 3, at(4), kLimits).item, (Item{"x", 4, false}));
+  EXPECT_EQ(stale.item, (Item{"", 3, true, 1}));
+  EXPECT_EQ(s.put("a", "x", 3, at(4), kLimits).item, (Item{"x", 4, false, 1}));
 }
 
 TEST(StoreReplica, CollectedTombstonesRaiseGcVersionAndForceCompleteSnapshots) {

@@ -46,8 +46,8 @@ void FailureDetector::start_suspicion(std::uint32_t slot, TimePoint now) {
   suspicions_.start(now + timeout, slot, membership_.at(slot).generation);
 }
 
-void FailureDetector::health_worse() {
-  if (awareness_ < ctx_.config.protocol.awareness_max) ++awareness_;
+void FailureDetector::health_worse(std::uint32_t by) {
+  awareness_ = std::min(awareness_ + by, ctx_.config.protocol.awareness_max);
 }
 
 void FailureDetector::health_better() {
@@ -90,7 +90,11 @@ void FailureDetector::on_nack(const wire::Nack& nack) {
 void FailureDetector::on_ping_req(const Address& from, const wire::PingReq& req, TimePoint now) {
   if (membership_.left()) return;
   const std::uint64_t seq = next_seq_++;
-  relays_[seq] = Relay{from, req.seq, now + scaled(ctx_.config.protocol.probe_timeout) * 4 / 5};
+  // Nack within the requester's deadline (80 % of it, for the way back), whatever our own
+  // health; a requester too old to say uses our unstretched timeout.
+  const Duration deadline = req.nack_after_ms != 0 ? std::chrono::milliseconds(req.nack_after_ms)
+                                                   : ctx_.config.protocol.probe_timeout;
+  relays_[seq] = Relay{from, req.seq, now + deadline * 4 / 5};
   outbox_.send(req.target_address, wire::Ping{seq, req.target});
 }
 
@@ -113,12 +117,18 @@ void FailureDetector::probe_tick(TimePoint now) {
   if (probe_) {
     if (!probe_->acked) {
       ++ctx_.stats.probes_failed;
-      // Lifeguard: relays that did not even nack suggest our own links or CPU are the problem.
-      if (probe_->nacks_received < probe_->nacks_expected) health_worse();
+      // Lifeguard: every nack a relay owed us and did not send suggests that our own links or
+      // CPU are the problem; so does having had no relay to ask.
+      if (probe_->nacks_expected == 0)
+        health_worse();
+      else if (probe_->nacks_received < probe_->nacks_expected)
+        health_worse(probe_->nacks_expected - probe_->nacks_received);
       const std::uint32_t slot = probe_->slot;
-      if (membership_.occupied(slot) && membership_.at(slot).id == probe_->target &&
-          membership_.at(slot).status == MemberStatus::alive) {
+      if (membership_.occupied(slot) && membership_.at(slot).id == probe_->target) {
+        // The incarnation we probed: if the member has since refuted or rejoined, this news is
+        // older than what we hold and changes nothing.
         wire::MemberUpdate suspect = membership_.update_of(slot);
+        suspect.incarnation = probe_->incarnation;
         suspect.status = MemberStatus::suspect;
         sink_.apply(suspect, now, Provenance::gossip);
       }
@@ -140,6 +150,7 @@ void FailureDetector::probe_tick(TimePoint now) {
   p.seq = next_seq_++;
   p.slot = slot;
   p.target = r.id;
+  p.incarnation = r.incarnation;
   p.sent_at = now;
   p.indirect_at = now + scaled(ctx_.config.protocol.probe_timeout);
   probe_ = p;
@@ -158,9 +169,13 @@ void FailureDetector::probe_progress(TimePoint now) {
   if (!membership_.occupied(target_slot) || membership_.at(target_slot).id != probe_->target)
     return;
   const MemberRecord& target = membership_.at(target_slot);
-  const wire::PingReq req{probe_->seq, target.id, target.address};
+  // The relays answer (or nack) by our deadline: the rest of this probe period.
+  const auto remaining =
+      std::chrono::duration_cast<std::chrono::milliseconds>(next_probe_ - now).count();
+  const wire::PingReq req{probe_->seq, target.id, target.address,
+                          static_cast<std::uint32_t>(std::max<std::int64_t>(remaining, 1))};
   for (std::uint32_t relay :
-       membership_.sample_active(ctx_.config.protocol.indirect_probes, target_slot, ctx_.rng)) {
+       membership_.sample_alive(ctx_.config.protocol.indirect_probes, target_slot, ctx_.rng)) {
     ++ctx_.stats.indirect_probes_sent;
     ++probe_->nacks_expected;
     outbox_.send(membership_.at(relay).address, req);

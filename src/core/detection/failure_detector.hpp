@@ -4,10 +4,14 @@
 // target is suspected. A suspect that is not refuted in time is declared dead. It also answers
 // other members' pings and relays their indirect probes.
 //
-// Local health (Lifeguard): a score in [0, awareness_max], raised when our probe failed without
-// the relays even nacking (we are likely the slow one) and when we must refute a suspicion of
-// ourselves, lowered by every acked probe; the probe interval and timeout are multiplied by
-// (1 + score), so a struggling member probes less and accuses less.
+// Local health (Lifeguard, as published and as memberlist does it): a score in
+// [0, awareness_max], raised by one for every nack a relay owed us and did not send when our
+// probe failed (or by one if no relay could be asked: we are likely the slow one), and when we
+// must refute a suspicion of ourselves; lowered by one for every acked probe. The probe interval
+// and timeout are multiplied by (1 + score), so a struggling member probes less and accuses
+// less. A relay nacks by the requester's deadline, carried in the request, not by its own
+// (possibly stretched) one: a slow relay must not make a healthy requester doubt itself.
+// Relays are alive members only: a suspect relay is likely the problem, not the cure.
 #pragma once
 
 #include "core/context.hpp"
@@ -50,8 +54,8 @@ class FailureDetector {
 
   /// Lifeguard's local health score: 0 is healthy.
   [[nodiscard]] std::uint32_t health_score() const { return awareness_; }
-  /// Something suggests we are the slow one (a suspicion of ourselves, a probe nobody nacked).
-  void health_worse();
+  /// Something suggests we are the slow one (a suspicion of ourselves, a nack that never came).
+  void health_worse(std::uint32_t by = 1);
   /// A probe of ours was acked.
   void health_better();
 
@@ -60,6 +64,8 @@ class FailureDetector {
     std::uint64_t seq = 0;
     std::uint32_t slot = 0;
     MemberId target;
+    /// The incarnation probed: a failure suspects that one, never a newer life.
+    std::uint64_t incarnation = 0;
     TimePoint sent_at;
     TimePoint indirect_at;  ///< when to fall back to indirect probes
     bool acked = false;

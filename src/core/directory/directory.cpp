@@ -21,7 +21,7 @@ std::optional<Item> Directory::value(const MemberId& id, std::string_view key) c
   if (r == nullptr) return std::nullopt;
   const wire::StoreItem* item = r->find(key);
   if (item == nullptr || item->deleted) return std::nullopt;
-  return to_item(*item);
+  return to_item(*item, r->epoch());
 }
 
 std::vector<DirectoryEntry> Directory::items(const MemberId& id) const {
@@ -32,7 +32,7 @@ std::vector<DirectoryEntry> Directory::items(const MemberId& id) const {
   }
   if (const StoreReplica* r = replication_.replica(id))
     r->for_each([&](const wire::StoreItem& item) {
-      out.push_back(DirectoryEntry{id, item.key, to_item(item)});
+      out.push_back(DirectoryEntry{id, item.key, to_item(item, r->epoch())});
     });
   return out;
 }
@@ -42,7 +42,7 @@ std::vector<DirectoryEntry> Directory::search(const ItemPredicate& pred) const {
   for_each_store([&](const MemberId& id, const StoreReplica& r) {
     r.for_each([&](const wire::StoreItem& item) {
       if (pred(id, item.key, item.value))
-        out.push_back(DirectoryEntry{id, item.key, to_item(item)});
+        out.push_back(DirectoryEntry{id, item.key, to_item(item, r.epoch())});
     });
   });
   return out;
@@ -53,7 +53,7 @@ std::vector<DirectoryEntry> Directory::find_by_key(std::string_view key) const {
   for_each_store([&](const MemberId& id, const StoreReplica& r) {
     const wire::StoreItem* item = r.find(key);  // a map lookup per store, not a scan
     if (item != nullptr && !item->deleted)
-      out.push_back(DirectoryEntry{id, item->key, to_item(*item)});
+      out.push_back(DirectoryEntry{id, item->key, to_item(*item, r.epoch())});
   });
   return out;
 }

@@ -21,6 +21,7 @@
 #include <cassert>
 #include <cstddef>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 namespace convoy::core {
@@ -34,7 +35,8 @@ class BroadcastQueue {
     full,   ///< did not fit: keep it, and stop offering
   };
 
-  /// Queues `key` with zero sends, ahead of everything else (replacing any queued entry).
+  /// Queues `key` with zero sends (replacing any queued entry): ahead of every entry already
+  /// sent, behind the unsent ones queued before it (first in, first out within a send count).
   void push(std::uint32_t key) {
     if (key >= links_.size()) links_.resize(key + 1);
     if (links_[key].queued) unlink(key);
@@ -48,13 +50,19 @@ class BroadcastQueue {
 
   /// Offers queued keys to `visit(std::uint32_t key) -> Verdict` in priority order until it
   /// answers `full` or everything was offered once. Entries reaching `limit` sends leave.
-  template <class Visitor>
-  void select(std::uint32_t limit, Visitor&& visit) {
+  /// Entries that leave because the limit shrank below their count (the cluster shrank) are
+  /// passed to `retire(key)`, so that whoever names them by key can let go of them.
+  template <class Visitor, class Retire>
+  void select(std::uint32_t limit, Visitor&& visit, Retire&& retire) {
     moved_.clear();
     bool stop = false;
     for (std::uint32_t sends = 0; sends < heads_.size() && !stop; ++sends) {
       if (sends >= limit) {  // the limit shrank with the cluster: these are done
-        while (heads_[sends] != kNil) unlink(heads_[sends]);
+        while (heads_[sends] != kNil) {
+          const std::uint32_t key = heads_[sends];
+          unlink(key);
+          retire(key);
+        }
         continue;
       }
       std::uint32_t key = heads_[sends];
@@ -72,6 +80,11 @@ class BroadcastQueue {
     }
     // Relink what was sent one count down only now, so nothing is offered twice per call.
     for (const Moved& m : moved_) link_back(m.key, m.sends);
+  }
+  /// select() for keys that need no letting go.
+  template <class Visitor>
+  void select(std::uint32_t limit, Visitor&& visit) {
+    select(limit, std::forward<Visitor>(visit), [](std::uint32_t) {});
   }
 
   [[nodiscard]] bool queued(std::uint32_t key) const {

@@ -101,3 +101,15 @@ void Outbox::reply(const Origin& origin, const wire::Packet& packet) {
 }
 
 }  // namespace convoy::core
+
+namespace convoy::core {
+
+void Outbox::reply_by_stream(const Origin& origin, const wire::Packet& packet) {
+  if (origin.path == Origin::Path::stream) {
+    reply(origin, packet);
+  } else {
+    send_stream(origin.from, packet);
+  }
+}
+
+}  // namespace convoy::core

@@ -61,6 +61,9 @@ class Outbox {
   /// An answer the way the question came: on its connection if it came over the stream path;
   /// to its sender as a datagram if it fits the budget, else over the stream path.
   void reply(const Origin& origin, const wire::Packet& packet);
+  /// An answer over the stream path whatever its size: on the question's connection, or to a
+  /// datagram's sender. For answers in several messages that must arrive in order.
+  void reply_by_stream(const Origin& origin, const wire::Packet& packet);
 
  private:
   void send_datagram(const Address& to, wire::Body body, std::uint32_t first_slot);

@@ -41,23 +41,26 @@ std::size_t StoreNews::fill(wire::Packer& packer, std::uint32_t limit, std::size
                             const Resolve& resolve, std::vector<wire::StoreDelta>& oversized) {
   visited_.clear();
   std::size_t sent = 0;
-  queue_.select(limit, [&](std::uint32_t handle) {
-    const ItemRef& ref = refs_[handle];
-    visited_.push_back(handle);
-    std::optional<wire::StoreDelta> delta = resolve(ref.owner, ref.key);
-    if (!delta) return BroadcastQueue::Verdict::drop;  // collected meanwhile
-    if (packer.try_add(*delta)) {
-      ++sent;
-      return BroadcastQueue::Verdict::taken;
-    }
-    if (wire::encoded_size(*delta) + wire::kEnvelopeHeaderSize + 32 > budget) {
-      ++sent;
-      oversized.push_back(std::move(*delta));
-      return BroadcastQueue::Verdict::taken;
-    }
-    visited_.pop_back();
-    return BroadcastQueue::Verdict::full;
-  });
+  queue_.select(
+      limit,
+      [&](std::uint32_t handle) {
+        const ItemRef& ref = refs_[handle];
+        visited_.push_back(handle);
+        std::optional<wire::StoreDelta> delta = resolve(ref.owner, ref.key);
+        if (!delta) return BroadcastQueue::Verdict::drop;  // collected meanwhile
+        if (packer.try_add(*delta)) {
+          ++sent;
+          return BroadcastQueue::Verdict::taken;
+        }
+        if (wire::encoded_size(*delta) + wire::kEnvelopeHeaderSize + 32 > budget) {
+          ++sent;
+          oversized.push_back(std::move(*delta));
+          return BroadcastQueue::Verdict::taken;
+        }
+        visited_.pop_back();
+        return BroadcastQueue::Verdict::full;
+      },
+      [&](std::uint32_t handle) { visited_.push_back(handle); });
   // Entries that left the queue (sent their last time, or dropped) release their handles.
   for (std::uint32_t handle : visited_)
     if (!queue_.queued(handle)) release(handle);

@@ -1,6 +1,9 @@
 // ClusterSync: joins, push-pull and partition healing (see cluster_sync.hpp).
 #include "core/membership/cluster_sync.hpp"
 
+#include "core/replication/snapshot_chunks.hpp"
+#include "wire/codec.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <string>
@@ -8,11 +11,12 @@
 namespace convoy::core {
 
 ClusterSync::ClusterSync(Context& context, Membership& membership, Outbox& outbox,
-                         Replication& replication, EngineSink& sink)
+                         Replication& replication, AntiEntropy& anti_entropy, EngineSink& sink)
     : ctx_(context),
       membership_(membership),
       outbox_(outbox),
       replication_(replication),
+      anti_entropy_(anti_entropy),
       sink_(sink) {}
 
 void ClusterSync::start(TimePoint now) {
@@ -34,33 +38,45 @@ void ClusterSync::set_seeds(std::span<const Address> seeds) {
 void ClusterSync::begin_join(TimePoint now) {
   membership_.set_joining();
   join_attempt_ = 0;
+  join_failure_reported_ = false;
   send_join_request(seeds_[0]);
   join_deadline_ = now + ctx_.config.protocol.join_timeout;
 }
 
 void ClusterSync::send_join_request(const Address& seed) {
-  outbox_.send_stream(seed, wire::Packet{wire::JoinRequest{membership_.self()}, {}, {}});
+  // A fresh random id per request: only the answer to this one, from this seed, is accepted.
+  join_request_ = ctx_.rng.next() | 1;
+  outbox_.send_stream(seed,
+                      wire::Packet{wire::JoinRequest{membership_.self(), join_request_}, {}, {}});
 }
 
 void ClusterSync::join_progress(TimePoint now) {
   if (membership_.joined() || !join_deadline_ || now < *join_deadline_) return;
   ++join_attempt_;
+  Duration wait = ctx_.config.protocol.join_timeout;
   const std::uint32_t rounds = ctx_.config.protocol.join_rounds;
   if (join_attempt_ >= seeds_.size() * rounds) {
-    join_deadline_.reset();
-    std::string tried;
-    for (const Address& s : seeds_) tried += (tried.empty() ? "" : ", ") + s.to_string();
-    Event e;
-    e.kind = Event::Kind::join_failed;
-    e.member = membership_.self().id;
-    e.incarnation = membership_.self().incarnation;
-    e.address = membership_.self().address;
-    e.detail = "no seed answered after " + std::to_string(rounds) + " rounds over: " + tried;
-    sink_.emit(e);
-    return;
+    if (!join_failure_reported_) {
+      // The rounds are over: report once, and ask again only a reconnect interval from now.
+      join_failure_reported_ = true;
+      join_deadline_ = now + ctx_.config.protocol.reconnect_interval;
+      std::string tried;
+      for (const Address& s : seeds_) tried += (tried.empty() ? "" : ", ") + s.to_string();
+      Event e;
+      e.kind = Event::Kind::join_failed;
+      e.member = membership_.self().id;
+      e.incarnation = membership_.self().incarnation;
+      e.address = membership_.self().address;
+      e.detail = "no seed answered after " + std::to_string(rounds) + " rounds over: " + tried;
+      sink_.emit(e);
+      return;
+    }
+    // Keep asking, slowly: a driver that gives up stops the engine; one that does not gets a
+    // member that joins as soon as a seed is back.
+    wait = ctx_.config.protocol.reconnect_interval;
   }
   send_join_request(seeds_[join_attempt_ % seeds_.size()]);
-  join_deadline_ = now + ctx_.config.protocol.join_timeout;
+  join_deadline_ = now + wait;
 }
 
 void ClusterSync::tick(TimePoint now) {
@@ -92,19 +108,40 @@ void ClusterSync::on_join_request(const Origin& origin, const wire::JoinRequest&
                                   TimePoint now) {
   if (membership_.left()) return;
   sink_.apply(request.self, now, Provenance::gossip);
-  outbox_.reply(
-      origin,
-      wire::Packet{
-          wire::JoinResponse{membership_.full_state(), replication_.all_snapshots()}, {}, {}});
+  wire::JoinResponse response;
+  response.request = request.request;
+  response.members = membership_.full_state();
+  // What we hold of the joiner's own store tells a member restarted without memory which epoch
+  // its previous life reached, so that its new one starts above it.
+  if (const StoreReplica* r = replication_.replica(request.self.id);
+      r != nullptr && r->epoch() != 0)
+    response.joiner_store = wire::OwnerVersion{request.self.id, r->epoch(), r->version()};
+  std::size_t members_size = 0;
+  for (const wire::MemberUpdate& u : response.members) members_size += wire::encoded_size(u);
+  const std::size_t budget = anti_entropy_.stream_budget();
+  auto chunks = chunk_snapshots(replication_.all_snapshots(),
+                                members_size < budget ? budget - members_size : 0, budget);
+  response.stores = std::move(chunks[0]);
+  outbox_.reply(origin, wire::Packet{std::move(response), {}, {}});
+  for (std::size_t i = 1; i < chunks.size(); ++i) {
+    ++ctx_.stats.store_syncs_sent;
+    outbox_.reply(origin, wire::Packet{wire::StoreSync{std::move(chunks[i]), {}}, {}, {}});
+  }
 }
 
 void ClusterSync::on_join_response(const Origin& origin, const wire::JoinResponse& response,
                                    TimePoint now) {
+  if (membership_.joined() || join_request_ == 0 || response.request != join_request_) {
+    ++ctx_.stats.join_responses_dropped;
+    return;
+  }
+  join_request_ = 0;
+  if (response.joiner_store) replication_.observe_own_epoch(response.joiner_store->epoch);
   // A joiner that knows nobody learns the cluster without re-gossiping it: the cluster knows it
   // already. One that does know others (it served as somebody's seed while its own join was
-  // pending, or it is rejoining after a partition) is merging two clusters, and it is the only
-  // member that knows both: it spreads everything it learned to its old side, and everything its
-  // old side knew to the new one, and pushes its state to the seed.
+  // pending) is merging two clusters, and it is the only member that knows both: it spreads
+  // everything it learned to its old side, and everything its old side knew to the new one, and
+  // pushes its state to the seed.
   const bool merging = membership_.table().size() > 0;
   std::vector<std::uint32_t> known_before;
   if (merging)
@@ -117,12 +154,10 @@ void ClusterSync::on_join_response(const Origin& origin, const wire::JoinRespons
   for (const wire::StoreSnapshot& snap : response.stores) replication_.apply_snapshot(snap, now);
   if (merging)
     outbox_.reply(origin, wire::Packet{wire::PushPull{false, membership_.full_state()}, {}, {}});
-  if (!membership_.joined()) {
-    outbox_.enqueue_self();
-    sync_backoff_ = ctx_.config.protocol.post_join_sync;
-    next_push_pull_ = std::min(next_push_pull_, now + sync_backoff_);
-    joined();
-  }
+  outbox_.enqueue_self();
+  sync_backoff_ = ctx_.config.protocol.post_join_sync;
+  next_push_pull_ = std::min(next_push_pull_, now + sync_backoff_);
+  joined();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -130,9 +165,13 @@ void ClusterSync::on_join_response(const Origin& origin, const wire::JoinRespons
 
 void ClusterSync::on_push_pull(const Origin& origin, const wire::PushPull& pp, TimePoint now) {
   ++ctx_.stats.push_pulls;
-  for (const wire::MemberUpdate& u : pp.members) sink_.apply(u, now, Provenance::push_pull);
-  if (!pp.reply && !membership_.left())
-    outbox_.reply(origin, wire::Packet{wire::PushPull{true, membership_.full_state()}, {}, {}});
+  const Provenance provenance = pp.heal ? Provenance::heal : Provenance::push_pull;
+  for (const wire::MemberUpdate& u : pp.members) sink_.apply(u, now, provenance);
+  if (!pp.reply && !membership_.left()) {
+    wire::PushPull answer{true, membership_.full_state()};
+    answer.heal = pp.heal;  // the initiator learns as much news for its side as we did for ours
+    outbox_.reply(origin, wire::Packet{std::move(answer), {}, {}});
+  }
   if (pp.reply && sync_backoff_ > Duration::zero()) {
     // After a join, anti-entropy repeats at doubling gaps (5 s, 10 s, 20 s...) until the gap
     // reaches the periodic interval. While a cluster settles (a mass join) rumours starve in
@@ -144,8 +183,16 @@ void ClusterSync::on_push_pull(const Origin& origin, const wire::PushPull& pp, T
     else
       next_push_pull_ = std::min(next_push_pull_, now + sync_backoff_);
   }
-  // A seed that answers a reconnect push-pull also completes a join that had failed.
-  if (!membership_.joined()) joined();
+}
+
+void ClusterSync::member_lost(const Address& address, TimePoint now) {
+  for (auto it = lost_.begin(); it != lost_.end(); ++it)
+    if (it->address == address) {
+      lost_.erase(it);
+      break;
+    }
+  if (lost_.size() == kLostAddresses) lost_.pop_front();
+  lost_.push_back(Lost{address, now});
 }
 
 Duration ClusterSync::push_pull_period() const {
@@ -165,24 +212,31 @@ void ClusterSync::push_pull_tick(TimePoint now) {
 
 void ClusterSync::reconnect_tick(TimePoint now) {
   next_reconnect_ = now + ctx_.config.protocol.reconnect_interval;
-  if (membership_.left()) return;
-  // Candidates: dead members (not reaped yet) and seeds that are not live members. One
-  // full-state exchange with either merges two halves of a healed partition.
-  std::vector<Address> candidates;
+  // A member still joining reaches the seeds through its join requests.
+  if (membership_.left() || !membership_.joined()) return;
+  while (!lost_.empty() && now - lost_.front().at > kLostFor) lost_.pop_front();
+  // Candidates: dead members (not reaped yet), members lost to a long partition (reaped, but
+  // remembered), and seeds that are not live members. One full-state exchange with any of them
+  // merges two halves of a healed partition.
   const MemberTable& table = membership_.table();
+  auto live_at = [&](const Address& address) {
+    for (std::uint32_t s = 0; s < table.capacity(); ++s)
+      if (membership_.active(s) && table.at(s).address == address) return true;
+    return false;
+  };
+  std::vector<Address> candidates;
   for (std::uint32_t s = 0; s < table.capacity(); ++s)
     if (table.occupied(s) && table.at(s).status == MemberStatus::dead)
       candidates.push_back(table.at(s).address);
-  for (const Address& seed : seeds_) {
-    bool live = false;
-    for (std::uint32_t s = 0; s < table.capacity() && !live; ++s)
-      live = membership_.active(s) && table.at(s).address == seed;
-    if (!live) candidates.push_back(seed);
-  }
+  for (const Lost& lost : lost_)
+    if (!live_at(lost.address)) candidates.push_back(lost.address);
+  for (const Address& seed : seeds_)
+    if (!live_at(seed)) candidates.push_back(seed);
   if (candidates.empty()) return;
   const std::size_t pick = ctx_.rng.below(candidates.size());
-  outbox_.send_stream(candidates[pick],
-                      wire::Packet{wire::PushPull{false, membership_.full_state()}, {}, {}});
+  wire::PushPull heal{false, membership_.full_state()};
+  heal.heal = true;
+  outbox_.send_stream(candidates[pick], wire::Packet{std::move(heal), {}, {}});
 }
 
 }  // namespace convoy::core

@@ -2,7 +2,8 @@
 // through seeds (a JoinRequest over the stream path, answered with the seed's full state and
 // every store), runs the periodic full-state push-pull with one random member (anti-entropy:
 // rumours can die before reaching everyone), and heals partitions by exchanging state with a
-// member believed dead or a seed that is not a live member.
+// member believed dead, one lost long ago (up to kLostAddresses of them, for up to a day), or a
+// seed that is not a live member. Such a healing exchange spreads everything it teaches.
 #pragma once
 
 #include "core/context.hpp"
@@ -10,6 +11,7 @@
 #include "core/engine_sink.hpp"
 #include "core/membership/membership.hpp"
 #include "core/origin.hpp"
+#include "core/replication/anti_entropy.hpp"
 #include "core/replication/replication.hpp"
 #include "core/time.hpp"
 #include "wire/message.hpp"
@@ -17,6 +19,7 @@
 #include <convoy/address.hpp>
 
 #include <cstddef>
+#include <deque>
 #include <optional>
 #include <span>
 #include <vector>
@@ -25,8 +28,12 @@ namespace convoy::core {
 
 class ClusterSync {
  public:
+  /// Addresses of reaped dead members kept for reconnection, at most, and for how long.
+  static constexpr std::size_t kLostAddresses = 64;
+  static constexpr Duration kLostFor = std::chrono::hours(24);
+
   ClusterSync(Context& context, Membership& membership, Outbox& outbox, Replication& replication,
-              EngineSink& sink);
+              AntiEntropy& anti_entropy, EngineSink& sink);
 
   /// Arms the push-pull and reconnect timers, each a random point into its second interval.
   void start(TimePoint now);
@@ -34,16 +41,25 @@ class ClusterSync {
   void set_seeds(std::span<const Address> seeds);
   [[nodiscard]] bool has_seeds() const { return !seeds_.empty(); }
   /// Asks the first seed; a seed that does not answer within join_timeout is skipped, and after
-  /// join_rounds rounds over every seed the join fails (Event::join_failed).
+  /// join_rounds rounds over every seed the join fails (Event::join_failed, once). The engine
+  /// keeps asking, once a reconnect interval, until a seed answers or its driver stops it.
   void begin_join(TimePoint now);
 
   /// Join retries, when due. Runs first in every timer call.
   void join_progress(TimePoint now);
   /// Push-pull and reconnect exchanges, when due.
   void tick(TimePoint now);
+  /// A member that died is being forgotten (reaped): its address stays a reconnection target,
+  /// because a partition may outlast reap_after, and after it only such an exchange rejoins
+  /// the two sides.
+  void member_lost(const Address& address, TimePoint now);
   [[nodiscard]] TimePoint next_deadline() const;
 
+  /// Answers with our members, and every store within the stream size limit: what does not fit
+  /// the response follows it as StoreSync messages on the same connection.
   void on_join_request(const Origin& origin, const wire::JoinRequest& request, TimePoint now);
+  /// Accepted only as the answer to our outstanding join request; anything else (late,
+  /// duplicate, unsolicited) is counted and dropped.
   void on_join_response(const Origin& origin, const wire::JoinResponse& response, TimePoint now);
   void on_push_pull(const Origin& origin, const wire::PushPull& push_pull, TimePoint now);
 
@@ -61,11 +77,20 @@ class ClusterSync {
   Membership& membership_;
   Outbox& outbox_;
   Replication& replication_;
+  AntiEntropy& anti_entropy_;
   EngineSink& sink_;
 
   std::vector<Address> seeds_;
   std::size_t join_attempt_ = 0;
   std::optional<TimePoint> join_deadline_;
+  /// The request a join response must answer; 0: none outstanding.
+  std::uint64_t join_request_ = 0;
+  bool join_failure_reported_ = false;
+  struct Lost {
+    Address address;
+    TimePoint at;
+  };
+  std::deque<Lost> lost_;  ///< oldest first
   /// Gap before the next post-join push-pull; zero once the member has settled.
   Duration sync_backoff_{};
   TimePoint next_push_pull_{};

@@ -17,10 +17,20 @@ constexpr std::uint8_t rank(MemberStatus s) {
 // (a suspicion the member must hear to refute, a death, a departure): "alive" news from a merge
 // is old news somewhere, and re-spreading it from every merge floods the queues during mass
 // joins, starving the rumours that are still new. Other members repair the same gap with their
-// own push-pulls.
+// own push-pulls. A merge that heals a partition is different: what it teaches is new to the
+// whole side that was cut off, and only the two members of the exchange know it, so all of it
+// is passed on.
 bool spreads(Provenance provenance, MemberStatus status) {
-  if (provenance == Provenance::gossip) return true;
-  return provenance == Provenance::push_pull && status != MemberStatus::alive;
+  switch (provenance) {
+    case Provenance::gossip:
+    case Provenance::heal:
+      return true;
+    case Provenance::push_pull:
+      return status != MemberStatus::alive;
+    case Provenance::join_state:
+      break;
+  }
+  return false;
 }
 
 }  // namespace
@@ -135,30 +145,48 @@ std::vector<wire::MemberUpdate> Membership::full_state() const {
   return out;
 }
 
-std::vector<std::uint32_t> Membership::sample_active(std::size_t k, std::uint32_t exclude,
-                                                     Random& rng) const {
+template <class Eligible>
+std::vector<std::uint32_t> Membership::sample(std::size_t k, std::size_t candidates,
+                                              Eligible&& eligible, Random& rng) const {
   std::vector<std::uint32_t> out;
-  std::size_t live = members_.count(MemberStatus::alive) + members_.count(MemberStatus::suspect);
-  if (exclude != MemberTable::kNoSlot && active(exclude)) --live;
-  k = std::min(k, live);
+  k = std::min(k, candidates);
   if (k == 0) return out;
-  auto eligible = [&](std::uint32_t s) {
-    return s != exclude && active(s) && std::find(out.begin(), out.end(), s) == out.end();
+  auto fresh = [&](std::uint32_t s) {
+    return eligible(s) && std::find(out.begin(), out.end(), s) == out.end();
   };
-  // Rejection sampling over slots is O(k) while most slots hold live members; fall back to a
+  // Rejection sampling over slots is O(k) while most slots hold candidates; fall back to a
   // scan when it keeps missing (a table full of tombstones).
   for (std::size_t tries = 0; out.size() < k && tries < 8 * k + 32; ++tries) {
     const auto s = static_cast<std::uint32_t>(rng.below(members_.capacity()));
-    if (eligible(s)) out.push_back(s);
+    if (fresh(s)) out.push_back(s);
   }
   if (out.size() < k) {
     std::vector<std::uint32_t> rest;
     for (std::uint32_t s = 0; s < members_.capacity(); ++s)
-      if (eligible(s)) rest.push_back(s);
+      if (fresh(s)) rest.push_back(s);
     rng.shuffle(rest);
     for (std::size_t i = 0; out.size() < k && i < rest.size(); ++i) out.push_back(rest[i]);
   }
   return out;
+}
+
+std::vector<std::uint32_t> Membership::sample_active(std::size_t k, std::uint32_t exclude,
+                                                     Random& rng) const {
+  std::size_t live = members_.count(MemberStatus::alive) + members_.count(MemberStatus::suspect);
+  if (exclude != MemberTable::kNoSlot && active(exclude)) --live;
+  return sample(
+      k, live, [&](std::uint32_t s) { return s != exclude && active(s); }, rng);
+}
+
+std::vector<std::uint32_t> Membership::sample_alive(std::size_t k, std::uint32_t exclude,
+                                                    Random& rng) const {
+  auto alive = [&](std::uint32_t s) {
+    return members_.occupied(s) && members_.at(s).status == MemberStatus::alive;
+  };
+  std::size_t candidates = members_.count(MemberStatus::alive);
+  if (exclude != MemberTable::kNoSlot && alive(exclude)) --candidates;
+  return sample(
+      k, candidates, [&](std::uint32_t s) { return s != exclude && alive(s); }, rng);
 }
 
 }  // namespace convoy::core

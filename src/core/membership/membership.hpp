@@ -25,6 +25,7 @@ enum class Provenance : std::uint8_t {
   gossip,      ///< a rumour or a local decision: passed on
   join_state,  ///< a joiner's download of the cluster's state: the cluster knows it already
   push_pull,   ///< a full-state merge: passed on only when it calls for action
+  heal,        ///< a merge that heals a partition: news to a whole side, so all passed on
 };
 
 /// What merging one piece of news changed.
@@ -113,6 +114,9 @@ class Membership {
   /// Up to k distinct random active members other than `exclude` (a slot, or kNoSlot).
   [[nodiscard]] std::vector<std::uint32_t> sample_active(std::size_t k, std::uint32_t exclude,
                                                          Random& rng) const;
+  /// Up to k distinct random alive (not suspect) members other than `exclude`.
+  [[nodiscard]] std::vector<std::uint32_t> sample_alive(std::size_t k, std::uint32_t exclude,
+                                                        Random& rng) const;
 
  private:
   struct ReapEntry {
@@ -121,6 +125,9 @@ class Membership {
     std::uint64_t generation = 0;
   };
   void schedule_reap(std::uint32_t slot, TimePoint now);
+  template <class Eligible>
+  [[nodiscard]] std::vector<std::uint32_t> sample(std::size_t k, std::size_t candidates,
+                                                  Eligible&& eligible, Random& rng) const;
 
   const Config& config_;
   wire::MemberUpdate self_;

@@ -1,35 +1,25 @@
-// Replication: replica bookkeeping, rumours of store changes, and store anti-entropy (see
-// replication.hpp for the round).
+// Replication: replica bookkeeping, rumours of store changes, the own store's epoch, tombstone
+// collection (see replication.hpp).
 #include "core/replication/replication.hpp"
 
 #include <algorithm>
 #include <cassert>
+#include "core/replication/store_epoch.hpp"
+
 #include <set>
 
 namespace convoy::core {
 
-Replication::Replication(Context& context, const Membership& membership, Outbox& outbox,
-                         Subscribers& subscribers, std::uint64_t epoch)
-    : ctx_(context),
-      membership_(membership),
-      outbox_(outbox),
-      subscribers_(subscribers),
-      own_(epoch) {}
+Replication::Replication(Context& context, const Membership& membership, Subscribers& subscribers,
+                         std::uint64_t epoch)
+    : ctx_(context), membership_(membership), subscribers_(subscribers), own_(epoch) {}
 
 void Replication::start(TimePoint now) {
-  const Duration period = ctx_.config.store.sync_interval;
-  next_sync_ = now + Duration(static_cast<Duration::rep>(
-                         ctx_.rng.below(static_cast<std::uint64_t>(period.count()) + 1)));
   next_gc_ = now + ctx_.config.store.tombstone_grace / 10;
 }
 
 void Replication::tick(TimePoint now) {
-  if (now >= next_sync_) sync_tick(now);
   if (now >= next_gc_) collect_tombstones(now);
-}
-
-TimePoint Replication::next_deadline() const {
-  return std::min(next_sync_, next_gc_);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -120,7 +110,10 @@ bool Replication::change_replica(MemberKey owner, Spread spread, Change&& change
 }
 
 void Replication::apply_delta(const wire::StoreDelta& delta, TimePoint now) {
-  if (delta.owner == membership_.self().id) return;  // we are the authority on our own store
+  if (delta.owner == membership_.self().id) {  // we are the authority on our own store
+    observe_own_epoch(delta.epoch);
+    return;
+  }
   const std::uint32_t slot = membership_.find(delta.owner);
   if (slot == MemberTable::kNoSlot) return;  // unknown owner: anti-entropy brings it later
   change_replica(key_of_slot(slot), Spread::rumour,
@@ -130,7 +123,10 @@ void Replication::apply_delta(const wire::StoreDelta& delta, TimePoint now) {
 }
 
 void Replication::apply_snapshot(const wire::StoreSnapshot& snapshot, TimePoint now) {
-  if (snapshot.owner == membership_.self().id) return;
+  if (snapshot.owner == membership_.self().id) {
+    observe_own_epoch(snapshot.epoch);
+    return;
+  }
   const std::uint32_t slot = membership_.find(snapshot.owner);
   if (slot == MemberTable::kNoSlot) return;
   change_replica(key_of_slot(slot), Spread::quiet,
@@ -174,14 +170,25 @@ WriteResult Replication::write_own(std::string_view key, Write&& write) {
   return result;
 }
 
-WriteResult Replication::put(std::string_view key, std::string_view value, std::uint64_t expected,
+WriteResult Replication::put(std::string_view key, std::string_view value, Expectation expected,
                              TimePoint now) {
   return write_own(key,
                    [&](StoreReplica& r) { return r.put(key, value, expected, now, limits()); });
 }
 
-WriteResult Replication::erase(std::string_view key, std::uint64_t expected, TimePoint now) {
+WriteResult Replication::erase(std::string_view key, Expectation expected, TimePoint now) {
   return write_own(key, [&](StoreReplica& r) { return r.erase(key, expected, now, limits()); });
+}
+
+void Replication::observe_own_epoch(std::uint64_t epoch) {
+  if (epoch <= own_.epoch()) return;  // ours, or older: our replicas replace it
+  const std::uint64_t old_epoch = own_.epoch();
+  own_.rebase(epoch_above(epoch, old_epoch));
+  ++ctx_.stats.store_epoch_raises;
+  digest_.change(membership_.self().id, old_epoch, own_.version(), own_.epoch(), own_.version());
+  // Every item again, under the new epoch: a replica that takes one resets to this epoch, and
+  // anti-entropy completes it.
+  own_.for_each_held([&](const wire::StoreItem& item) { news_.enqueue(kSelfKey, item.key); });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -201,92 +208,7 @@ void Replication::fill(wire::Packer& packer, std::uint32_t limit,
 }
 
 // ---------------------------------------------------------------------------------------------
-// Anti-entropy
-
-void Replication::sync_tick(TimePoint now) {
-  next_sync_ = now + ctx_.config.store.sync_interval;
-  if (!membership_.joined() || membership_.left()) return;
-  auto peers = membership_.sample_active(1, MemberTable::kNoSlot, ctx_.rng);
-  if (peers.empty()) return;
-  ++ctx_.stats.store_digests_sent;
-  outbox_.send(membership_.at(peers[0]).address, wire::StoreDigest{digest_.buckets()});
-}
-
-void Replication::on_store_digest(const Origin& origin, const wire::StoreDigest& digest) {
-  if (digest.buckets.size() != StoreDigestState::kBuckets) {
-    ++ctx_.stats.unexpected;  // a peer with another bucket count: nothing comparable
-    return;
-  }
-  std::vector<bool> differs(StoreDigestState::kBuckets, false);
-  wire::StoreDigestDetail detail;
-  for (std::uint32_t b = 0; b < StoreDigestState::kBuckets; ++b) {
-    if (digest.buckets[b] != digest_.bucket_value(b)) {
-      differs[b] = true;
-      detail.buckets.push_back(b);
-    }
-  }
-  if (detail.buckets.empty()) return;
-  auto add = [&](const MemberId& owner, const StoreReplica& r) {
-    if (differs[StoreDigestState::bucket(owner)] &&
-        StoreDigestState::contribution(owner, r.epoch(), r.version()) != 0)
-      detail.owners.push_back(wire::OwnerVersion{owner, r.epoch(), r.version()});
-  };
-  add(membership_.self().id, own_);
-  for (std::uint32_t slot = 0; slot < replicas_.size(); ++slot)
-    if (replicas_[slot] && is_active(membership_.at(slot).status))
-      add(membership_.at(slot).id, *replicas_[slot]);
-  outbox_.reply(origin, wire::Packet{std::move(detail), {}, {}});
-}
-
-void Replication::on_store_digest_detail(const Origin& origin,
-                                         const wire::StoreDigestDetail& detail) {
-  std::vector<bool> covered(StoreDigestState::kBuckets, false);
-  for (std::uint32_t b : detail.buckets)
-    if (b < StoreDigestState::kBuckets) covered[b] = true;
-  wire::StoreSync sync;
-  std::set<MemberId> listed;
-  for (const wire::OwnerVersion& theirs : detail.owners) {
-    listed.insert(theirs.owner);
-    if (theirs.owner != membership_.self().id) {
-      const std::uint32_t slot = membership_.find(theirs.owner);
-      if (slot == MemberTable::kNoSlot || !membership_.active(slot)) continue;
-    }
-    const StoreReplica* mine = replica(theirs.owner);
-    const std::uint64_t epoch = mine ? mine->epoch() : 0;
-    const std::uint64_t version = mine ? mine->version() : 0;
-    if (epoch > theirs.epoch || (epoch == theirs.epoch && version > theirs.version))
-      sync.snapshots.push_back(mine->snapshot_since(theirs.owner, theirs.epoch, theirs.version));
-    else if (theirs.epoch > epoch || theirs.version > version)
-      sync.wants.push_back(wire::OwnerVersion{theirs.owner, epoch, version});
-  }
-  // Owners of the differing buckets that the peer did not list at all: it holds nothing.
-  auto offer = [&](const MemberId& owner, const StoreReplica& r) {
-    if (covered[StoreDigestState::bucket(owner)] && !listed.count(owner) &&
-        StoreDigestState::contribution(owner, r.epoch(), r.version()) != 0)
-      sync.snapshots.push_back(r.snapshot_since(owner, 0, 0));
-  };
-  offer(membership_.self().id, own_);
-  for (std::uint32_t slot = 0; slot < replicas_.size(); ++slot)
-    if (replicas_[slot] && is_active(membership_.at(slot).status))
-      offer(membership_.at(slot).id, *replicas_[slot]);
-  if (sync.snapshots.empty() && sync.wants.empty()) return;
-  ++ctx_.stats.store_syncs_sent;
-  outbox_.reply(origin, wire::Packet{std::move(sync), {}, {}});
-}
-
-void Replication::on_store_sync(const Origin& origin, const wire::StoreSync& sync, TimePoint now) {
-  for (const wire::StoreSnapshot& snap : sync.snapshots) apply_snapshot(snap, now);
-  if (sync.wants.empty()) return;
-  wire::StoreSync answer;
-  for (const wire::OwnerVersion& want : sync.wants) {
-    const StoreReplica* mine = replica(want.owner);
-    if (mine == nullptr || (mine->empty() && mine->version() == 0)) continue;
-    answer.snapshots.push_back(mine->snapshot_since(want.owner, want.epoch, want.version));
-  }
-  if (answer.snapshots.empty()) return;
-  ++ctx_.stats.store_syncs_sent;
-  outbox_.reply(origin, wire::Packet{std::move(answer), {}, {}});
-}
+// Tombstones
 
 void Replication::collect_tombstones(TimePoint now) {
   next_gc_ =

@@ -1,28 +1,21 @@
-// Replication: this member's own store, its replica of every other member's store, and the two
-// ways they converge: rumours (every change is queued as a delta and piggybacked) and
-// anti-entropy (a fixed-size digest, expanded only where it differs, answered with exactly the
-// missing items).
-//
-// Anti-entropy, one round (A initiates with a random member B):
-//   A → B  StoreDigest{64 bucket hashes}               datagram, ~530 bytes whatever N
-//   B → A  StoreDigestDetail{B's (owner, epoch, watermark) for the buckets that differ}
-//   A → B  StoreSync{what B lacks, and `wants`: what A lacks}
-//   B → A  StoreSync{what A wanted}
-// Each snapshot shipped is exactly the items above the receiver's watermark (or a complete
-// snapshot when tombstones the receiver may need were already collected).
+// Replication: this member's own store and its replica of every other member's store. Every
+// change is queued as a rumour (a delta piggybacked on datagrams) and kept in the digest tree
+// that anti-entropy (anti_entropy.hpp) compares; tombstones are collected here.
 //
 // Replicas of members that are not active (dead, left, evicted) are kept until the member is
 // reaped, in case it comes back, but they are left out of the digest and of the directory.
+//
+// The own store's epoch (store_epoch.hpp) starts from the member's incarnation and the engine's
+// seed, and climbs above any epoch of this member's id seen in the cluster that is not its own:
+// that is a replica of a previous life (a restart without memory), and its data must go.
 #pragma once
 
 #include "core/context.hpp"
 #include "core/directory/subscribers.hpp"
-#include "core/dissemination/outbox.hpp"
 #include "core/dissemination/piggyback_source.hpp"
 #include "core/dissemination/store_news.hpp"
 #include "core/membership/member_key.hpp"
 #include "core/membership/membership.hpp"
-#include "core/origin.hpp"
 #include "core/replication/store_digest.hpp"
 #include "core/replication/store_replica.hpp"
 #include "core/time.hpp"
@@ -40,15 +33,14 @@ namespace convoy::core {
 
 class Replication final : public PiggybackSource {
  public:
-  Replication(Context& context, const Membership& membership, Outbox& outbox,
-              Subscribers& subscribers, std::uint64_t epoch);
+  Replication(Context& context, const Membership& membership, Subscribers& subscribers,
+              std::uint64_t epoch);
 
-  /// Arms the anti-entropy timer at a random point of the first interval, and tombstone
-  /// collection.
+  /// Arms tombstone collection.
   void start(TimePoint now);
-  /// Anti-entropy and tombstone collection, when due.
+  /// Tombstone collection, when due.
   void tick(TimePoint now);
-  [[nodiscard]] TimePoint next_deadline() const;
+  [[nodiscard]] TimePoint next_deadline() const { return next_gc_; }
 
   // --- Reading ----------------------------------------------------------------------------------
 
@@ -61,16 +53,30 @@ class Replication final : public PiggybackSource {
   [[nodiscard]] std::vector<wire::StoreSnapshot> all_snapshots() const;
   /// Store deltas still queued for piggybacking.
   [[nodiscard]] std::size_t pending() const { return news_.size(); }
+  [[nodiscard]] const StoreDigestState& digest() const { return digest_; }
+  /// Calls visit(owner, replica) for every store in the digest: ours, then every active
+  /// member's replica, in slot order.
+  template <class Visit>
+  void for_each_counted(Visit&& visit) const {
+    visit(membership_.self().id, own_);
+    for (std::uint32_t slot = 0; slot < replicas_.size(); ++slot)
+      if (replicas_[slot] && membership_.active(slot))
+        visit(membership_.at(slot).id, *replicas_[slot]);
+  }
 
   // --- Writing our own store --------------------------------------------------------------------
 
   /// Compare-and-set put into our own store; the change is queued as a rumour.
-  WriteResult put(std::string_view key, std::string_view value, std::uint64_t expected,
+  WriteResult put(std::string_view key, std::string_view value, Expectation expected,
                   TimePoint now);
   /// Compare-and-set delete in our own store.
-  WriteResult erase(std::string_view key, std::uint64_t expected, TimePoint now);
+  WriteResult erase(std::string_view key, Expectation expected, TimePoint now);
   /// The limits writes are checked against.
   [[nodiscard]] StoreLimits limits() const;
+  /// An epoch of our own store seen in the cluster (a replica's, a rumour's). One above ours
+  /// belongs to a previous life of this member: our store moves above it, and its rumours start
+  /// over, so that every replica of that life is replaced.
+  void observe_own_epoch(std::uint64_t epoch);
 
   // --- What arrives -----------------------------------------------------------------------------
 
@@ -79,9 +85,6 @@ class Replication final : public PiggybackSource {
   /// A range transfer or complete snapshot. Repairs are not passed on: the sender's side has
   /// the state already, and every other replica repairs itself through its own exchanges.
   void apply_snapshot(const wire::StoreSnapshot& snapshot, TimePoint now);
-  void on_store_digest(const Origin& origin, const wire::StoreDigest& digest);
-  void on_store_digest_detail(const Origin& origin, const wire::StoreDigestDetail& detail);
-  void on_store_sync(const Origin& origin, const wire::StoreSync& sync, TimePoint now);
 
   // --- Membership changes -----------------------------------------------------------------------
 
@@ -115,19 +118,16 @@ class Replication final : public PiggybackSource {
   /// Runs `write(own store) -> WriteResult` and publishes the change it made, if any.
   template <class Write>
   WriteResult write_own(std::string_view key, Write&& write);
-  void sync_tick(TimePoint now);
   void collect_tombstones(TimePoint now);
 
   Context& ctx_;
   const Membership& membership_;
-  Outbox& outbox_;
   Subscribers& subscribers_;
 
   StoreReplica own_;
   std::vector<std::unique_ptr<StoreReplica>> replicas_;  ///< by member slot
   StoreDigestState digest_;
   StoreNews news_;
-  TimePoint next_sync_{};
   TimePoint next_gc_{};
 };
 

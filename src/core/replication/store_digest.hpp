@@ -1,48 +1,65 @@
-// StoreDigest: a fixed-size summary of how far a node has applied every owner's store, for
-// anti-entropy. Owners hash into kBuckets buckets; a bucket's value is the XOR of a 64-bit mix
-// of (owner, epoch, watermark) over the owners in it, maintained incrementally (XOR out the old
-// contribution, XOR in the new), so keeping it costs O(1) per change and sending it costs one
-// datagram whatever the cluster size: 64 buckets × 8 bytes ≈ 530 bytes on the wire.
-// Two nodes whose buckets match hold the same watermarks (up to hash collisions); a differing
-// bucket is resolved by exchanging per-owner versions for that bucket only.
+// StoreDigest: a summary of how far this member has applied every owner's store, shaped as a
+// tree so that two members compare it top-down and exchange only what differs.
+//
+// Every owner has a 64-bit position (a hash of its id). The range at level L, index i holds the
+// owners whose position starts with the 6·L bits of i: level 0 is everybody, level 1 has 64
+// ranges, level 2 4,096, level 3 262,144. A range's hash is the XOR of each owner's
+// contribution, a 64-bit mix of (owner, epoch, watermark). XOR makes the hash order-free and
+// lets a change be applied in O(1): out with the old contribution, in with the new.
+//
+// The root and the 64 level-1 ranges are kept up to date incrementally; deeper ranges are
+// computed on demand by whoever descends into them (anti-entropy, only where hashes differ).
+// A store never written (watermark 0) contributes nothing, whatever its epoch: the many empty
+// stores of a large cluster cost nothing and agree everywhere, and an owner's own empty store
+// agrees with replicas that have never heard of it.
 #pragma once
+
+#include "wire/codec.hpp"
 
 #include <convoy/member_id.hpp>
 
 #include <array>
 #include <cstdint>
-#include <vector>
 
 namespace convoy::core {
 
 class StoreDigestState {
  public:
-  static constexpr std::uint32_t kBuckets = 64;
+  static constexpr std::uint32_t kLevelBits = wire::kDigestLevelBits;
+  static constexpr std::uint32_t kFanout = 1u << kLevelBits;
+  static constexpr std::uint32_t kMaxLevel = wire::kMaxDigestLevel;
 
-  [[nodiscard]] static std::uint32_t bucket(const MemberId& owner) {
-    return static_cast<std::uint32_t>(mix(owner.hi ^ (owner.lo * 0x9E3779B97F4A7C15ULL)) >> 58);
+  [[nodiscard]] static std::uint64_t position(const MemberId& owner) {
+    return mix(owner.hi ^ (owner.lo * 0x9E3779B97F4A7C15ULL));
+  }
+  /// The index, at `level`, of the range holding `position`.
+  [[nodiscard]] static std::uint32_t index_at(std::uint64_t position, std::uint32_t level) {
+    return level == 0 ? 0 : static_cast<std::uint32_t>(position >> (64 - kLevelBits * level));
+  }
+  [[nodiscard]] static bool in_range(std::uint64_t position, std::uint32_t level,
+                                     std::uint32_t index) {
+    return index_at(position, level) == index;
   }
 
-  /// Contribution of one owner; zero for a store never written (epoch and version 0), so the
-  /// many empty stores of a large cluster cost nothing and agree everywhere.
+  /// Contribution of one owner; zero for a store never written.
   [[nodiscard]] static std::uint64_t contribution(const MemberId& owner, std::uint64_t epoch,
                                                   std::uint64_t version) {
-    if (epoch == 0 && version == 0) return 0;
+    if (version == 0) return 0;
     return mix(owner.hi ^ mix(owner.lo ^ mix(epoch ^ mix(version))));
   }
 
   /// Records that `owner` moved from (old_epoch, old_version) to (epoch, version).
   void change(const MemberId& owner, std::uint64_t old_epoch, std::uint64_t old_version,
               std::uint64_t epoch, std::uint64_t version) {
-    std::uint64_t& b = buckets_[bucket(owner)];
-    b ^= contribution(owner, old_epoch, old_version);
-    b ^= contribution(owner, epoch, version);
+    const std::uint64_t delta =
+        contribution(owner, old_epoch, old_version) ^ contribution(owner, epoch, version);
+    buckets_[index_at(position(owner), 1)] ^= delta;
+    root_ ^= delta;
   }
 
-  [[nodiscard]] std::vector<std::uint64_t> buckets() const {
-    return {buckets_.begin(), buckets_.end()};
-  }
-  [[nodiscard]] std::uint64_t bucket_value(std::uint32_t b) const { return buckets_[b]; }
+  [[nodiscard]] std::uint64_t root() const { return root_; }
+  /// The hash of level-1 range `index`.
+  [[nodiscard]] std::uint64_t bucket(std::uint32_t index) const { return buckets_[index]; }
 
  private:
   static std::uint64_t mix(std::uint64_t x) {
@@ -52,7 +69,8 @@ class StoreDigestState {
     return x ^ (x >> 31);
   }
 
-  std::array<std::uint64_t, kBuckets> buckets_{};
+  std::uint64_t root_ = 0;
+  std::array<std::uint64_t, kFanout> buckets_{};
 };
 
 }  // namespace convoy::core

@@ -3,6 +3,8 @@
 // leave every replica with the owner's items and an exact watermark.
 #include "core/replication/store_replica.hpp"
 
+#include "core/replication/store_epoch.hpp"
+
 #include <algorithm>
 #include <cassert>
 #include <vector>
@@ -106,6 +108,10 @@ void StoreReplica::for_each(const std::function<void(const wire::StoreItem&)>& v
   }
 }
 
+void StoreReplica::for_each_held(const std::function<void(const wire::StoreItem&)>& visit) const {
+  for (const auto& [key, held] : items_) visit(held.item);
+}
+
 std::size_t StoreReplica::live_count() const {
   return static_cast<std::size_t>(std::count_if(
       items_.begin(), items_.end(), [](const auto& entry) { return !entry.second.item.deleted; }));
@@ -130,12 +136,12 @@ std::optional<std::string> StoreReplica::invalid(std::string_view key, std::stri
   return std::nullopt;
 }
 
-WriteResult StoreReplica::put(std::string_view key, std::string_view value, std::uint64_t expected,
+WriteResult StoreReplica::put(std::string_view key, std::string_view value, Expectation expected,
                               TimePoint now, const StoreLimits& limits, KeySpace space) {
   return write(Op::put, key, value, expected, now, limits, space);
 }
 
-WriteResult StoreReplica::erase(std::string_view key, std::uint64_t expected, TimePoint now,
+WriteResult StoreReplica::erase(std::string_view key, Expectation expected, TimePoint now,
                                 const StoreLimits& limits, KeySpace space) {
   return write(Op::erase, key, {}, expected, now, limits, space);
 }
@@ -145,7 +151,7 @@ WriteResult StoreReplica::erase(std::string_view key, std::uint64_t expected, Ti
 // version: there is nothing to replicate. The result item is then {version 0 or the tombstone's
 // version, deleted true}.
 WriteResult StoreReplica::write(Op op, std::string_view key, std::string_view value,
-                                std::uint64_t expected, TimePoint now, const StoreLimits& limits,
+                                Expectation expected, TimePoint now, const StoreLimits& limits,
                                 KeySpace space) {
   const bool erase = op == Op::erase;
   if (auto why = invalid(key, value, limits, space)) {
@@ -153,13 +159,18 @@ WriteResult StoreReplica::write(Op op, std::string_view key, std::string_view va
   }
   auto it = items_.find(key);
   const std::uint64_t current = it == items_.end() ? 0 : it->second.item.version;
-  if (expected != current) {
-    return WriteResult{.status = WriteStatus::conflict,
-                       .item = it == items_.end() ? Item{} : to_item(it->second.item),
-                       .error = {}};
+  // Versions restart with every life of a store: an expectation read from another life cannot
+  // be checked against this one, so it conflicts whatever its number.
+  const bool other_life = expected.epoch != 0 && epoch_nonce(expected.epoch) != epoch_nonce(epoch_);
+  if (expected.version != current || other_life) {
+    return WriteResult{
+        .status = WriteStatus::conflict,
+        .item = it == items_.end() ? Item{{}, 0, false, epoch_} : to_item(it->second.item, epoch_),
+        .error = {}};
   }
   if (erase && (it == items_.end() || it->second.item.deleted)) {
-    return WriteResult{.status = WriteStatus::done, .item = Item{{}, current, true}, .error = {}};
+    return WriteResult{
+        .status = WriteStatus::done, .item = Item{{}, current, true, epoch_}, .error = {}};
   }
   // max_seen, not version: the owner's copy is always contiguous so they agree, but a version
   // must never be handed out twice even if that ever stopped holding.
@@ -170,7 +181,7 @@ WriteResult StoreReplica::write(Op op, std::string_view key, std::string_view va
   assert(seen_above_.empty() || *seen_above_.begin() > version_ + 1);
   version_ = next;
   seen_above_.clear();
-  Item result = to_item(item);
+  Item result = to_item(item, epoch_);
   store(item, now, {});
   return WriteResult{.status = WriteStatus::done, .item = std::move(result), .error = {}};
 }
@@ -285,6 +296,11 @@ std::uint64_t StoreReplica::content_hash() const {
     ++count;
   }
   return mix64(sum + mix64(count));
+}
+
+void StoreReplica::rebase(std::uint64_t epoch) {
+  assert(epoch > epoch_);
+  epoch_ = epoch;
 }
 
 void StoreReplica::reset(std::uint64_t epoch) {

@@ -46,8 +46,8 @@ struct StoreLimits {
 };
 
 /// A replicated item as the public API shows it.
-[[nodiscard]] inline Item to_item(const wire::StoreItem& s) {
-  return Item{s.value, s.version, s.deleted};
+[[nodiscard]] inline Item to_item(const wire::StoreItem& s, std::uint64_t epoch) {
+  return Item{s.value, s.version, s.deleted, epoch};
 }
 
 class StoreReplica {
@@ -73,21 +73,29 @@ class StoreReplica {
   [[nodiscard]] const wire::StoreItem* find(std::string_view key) const;
   /// Live items in key order.
   void for_each(const std::function<void(const wire::StoreItem&)>& visit) const;
+  /// Every item held, tombstones included, in key order.
+  void for_each_held(const std::function<void(const wire::StoreItem&)>& visit) const;
   [[nodiscard]] std::size_t live_count() const;
   [[nodiscard]] bool empty() const { return items_.empty(); }
 
   // --- Owner side ---------------------------------------------------------------------------
 
-  /// Compare-and-set write by the owner: `expected` must equal the key's current version (0 for
-  /// a key never written or deleted and collected; a tombstone's version for a deleted key).
+  /// Compare-and-set write by the owner: `expected.version` must equal the key's current version
+  /// (0 for a key never written or deleted and collected; a tombstone's version for a deleted
+  /// key), and `expected.epoch`, unless 0, must be of this store's life (store_epoch.hpp: a
+  /// raised epoch of the same life keeps its versions; another life's never match).
   /// Done: the item takes version version() + 1. Keys starting with "convoy." are refused in
   /// the user key space. Validation failures and conflicts change nothing.
-  WriteResult put(std::string_view key, std::string_view value, std::uint64_t expected,
-                  TimePoint now, const StoreLimits& limits, KeySpace space = KeySpace::user);
+  WriteResult put(std::string_view key, std::string_view value, Expectation expected, TimePoint now,
+                  const StoreLimits& limits, KeySpace space = KeySpace::user);
   /// Erasing a key that holds nothing (expected 0), or one already deleted (expected = its
   /// tombstone's version), is `done` with no new version: nothing to replicate.
-  WriteResult erase(std::string_view key, std::uint64_t expected, TimePoint now,
+  WriteResult erase(std::string_view key, Expectation expected, TimePoint now,
                     const StoreLimits& limits, KeySpace space = KeySpace::user);
+
+  /// Moves the owner's own store to epoch `epoch` (higher than its current one), keeping every
+  /// item and version: replicas holding any older epoch will be replaced by this one.
+  void rebase(std::uint64_t epoch);
 
   /// Why `key` (and `value`) cannot be written, or nullopt if they can.
   [[nodiscard]] static std::optional<std::string> invalid(std::string_view key,
@@ -127,7 +135,7 @@ class StoreReplica {
   };
 
   enum class Op : std::uint8_t { put, erase };
-  WriteResult write(Op op, std::string_view key, std::string_view value, std::uint64_t expected,
+  WriteResult write(Op op, std::string_view key, std::string_view value, Expectation expected,
                     TimePoint now, const StoreLimits& limits, KeySpace space);
   void reset(std::uint64_t epoch);
   void mark_seen(std::uint64_t version);

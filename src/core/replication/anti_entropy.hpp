@@ -1,0 +1,75 @@
+// AntiEntropy: how two members find and repair what their replicas disagree on, at any cluster
+// size, in datagrams. Rumours can miss a member (all its copies lost, or it was cut off), so
+// every store sync interval a member compares its digest tree (store_digest.hpp) with one
+// random member, top-down:
+//
+//   A → B  StoreDigest{root}                     ~25 bytes: equal roots end it (a quiet cluster)
+//   B → A  StoreDigest{64 children of the root}  where B's root differs
+//   A → B  StoreDigest{64 children of a range}   where A's hash of that range differs ...
+//   X → Y  StoreDigestDetail{X's (owner, epoch, watermark) in the ranges that differ}
+//          once a differing range holds at most kDetailOwners of X's owners (or is a leaf)
+//   Y → X  StoreSync{what X lacks, and `wants`: what Y lacks}
+//   X → Y  StoreSync{what Y wanted}
+//
+// Each snapshot shipped is exactly the items above the receiver's watermark (or a complete
+// snapshot when tombstones the receiver may need were already collected), cut into messages
+// within the stream size limit. One differing owner among 10,000 costs four datagrams of at
+// most ~1.1 KB before its items travel.
+#pragma once
+
+#include "core/context.hpp"
+#include "core/dissemination/outbox.hpp"
+#include "core/membership/membership.hpp"
+#include "core/origin.hpp"
+#include "core/replication/replication.hpp"
+#include "core/time.hpp"
+#include "wire/message.hpp"
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+namespace convoy::core {
+
+class AntiEntropy {
+ public:
+  /// A differing range holding at most this many of the responder's owners is answered with
+  /// their versions rather than with its 64 children: ~40 bytes an owner keeps the detail well
+  /// inside a datagram.
+  static constexpr std::size_t kDetailOwners = 16;
+
+  AntiEntropy(Context& context, const Membership& membership, Outbox& outbox,
+              Replication& replication);
+
+  /// Arms the first round at a random point of the first interval.
+  void start(TimePoint now);
+  /// Opens a round with one random member, when due.
+  void tick(TimePoint now);
+  [[nodiscard]] TimePoint next_deadline() const { return next_round_; }
+
+  void on_store_digest(const Origin& origin, const wire::StoreDigest& digest);
+  void on_store_digest_detail(const Origin& origin, const wire::StoreDigestDetail& detail);
+  void on_store_sync(const Origin& origin, const wire::StoreSync& sync, TimePoint now);
+
+  /// Sends `snapshots` (and `wants`) as StoreSync messages within the stream size limit: one
+  /// message the way the question came if it fits, else in order over the stream path.
+  void send_sync(const Origin& origin, std::vector<wire::StoreSnapshot> snapshots,
+                 std::vector<wire::OwnerVersion> wants);
+  /// Bytes of snapshots one stream message may carry (the rest of the limit is for framing).
+  [[nodiscard]] std::size_t stream_budget() const;
+
+ private:
+  /// Hash of a range as this member holds it.
+  [[nodiscard]] std::uint64_t hash_of(std::uint32_t level, std::uint32_t index) const;
+  /// The hashes of the 64 children of a range, and how many owners the range holds.
+  [[nodiscard]] std::array<std::uint64_t, StoreDigestState::kFanout> children_of(
+      std::uint32_t level, std::uint32_t index, std::size_t& owners) const;
+
+  Context& ctx_;
+  const Membership& membership_;
+  Outbox& outbox_;
+  Replication& replication_;
+  TimePoint next_round_{};
+};
+
+}  // namespace convoy::core
