@@ -21,7 +21,8 @@ std::vector<wire::StoreSnapshot> split_snapshot(wire::StoreSnapshot snapshot, st
   std::size_t size = wire::encoded_size(piece);
   for (wire::StoreItem& item : items) {
     const std::size_t n = wire::encoded_size(item);
-    if (!piece.items.empty() && size + n > budget) {
+    // + 4: the piece's own length prefix may grow (a varint) as items are added to it.
+    if (!piece.items.empty() && size + n + 4 > budget) {
       // Close this piece at its highest version: it carries every item up to there (items come
       // in version order), so a complete piece may drop what it does not list up to there, and
       // the next piece is the range just above it.

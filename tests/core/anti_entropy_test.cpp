@@ -1,0 +1,161 @@
+// Store anti-entropy at scale: two members in identical state exchange nothing but the root of
+// their digest trees, and one differing owner among 10,000 writers is found and repaired in
+// datagrams within the packet budget, the detail naming only a handful of owners.
+#include "core/replication/store_digest.hpp"
+#include "core/replication/store_epoch.hpp"
+#include "engine_harness.hpp"
+
+#include <gtest/gtest.h>
+
+namespace convoy {
+namespace {
+
+using core::TimePoint;
+using namespace std::chrono_literals;
+using test::alive;
+using test::EngineHarness;
+using test::member_address;
+using test::member_id;
+
+constexpr std::uint64_t kWriters = 10'000;
+constexpr std::uint64_t kA = 1;
+constexpr std::uint64_t kB = 2;
+constexpr std::uint64_t kFirstWriter = 3;
+
+std::uint64_t epoch_of(std::uint64_t n) {
+  return core::make_epoch(1, static_cast<std::uint32_t>(n));
+}
+
+/// Joins `h` into a cluster of A, B and 10,000 writers, each writer holding one item at
+/// version 1 (writer `bumped` at version 2 if given).
+void join_big_cluster(EngineHarness& h, std::uint64_t self, TimePoint t,
+                      std::uint64_t bumped = 0) {
+  h.begin_join(self == kA ? kB : kA, t);
+  wire::JoinResponse r;
+  for (std::uint64_t n : {kA, kB})
+    if (n != self) r.members.push_back(alive(n));
+  for (std::uint64_t n = kFirstWriter; n < kFirstWriter + kWriters; ++n) {
+    r.members.push_back(alive(n));
+    wire::StoreSnapshot s{member_id(n), epoch_of(n), 1, 0, false, {{"k", "v", 1, false}}};
+    if (n == bumped) s = {member_id(n), epoch_of(n), 2, 0, false, {{"k", "v2", 2, false}}};
+    r.stores.push_back(s);
+  }
+  h.answer_join(r, t);
+  ASSERT_TRUE(h.engine.joined());
+}
+
+/// Runs `h`'s timers until it opens an anti-entropy round; returns the digest it sent.
+wire::StoreDigest first_digest(EngineHarness& h, TimePoint& t) {
+  h.env.sent.clear();
+  for (int i = 0; i < 300 && h.sent_of<wire::StoreDigest>().empty(); ++i)
+    h.engine.handle_timer(t += 10ms);
+  auto digests = h.sent_of<wire::StoreDigest>();
+  EXPECT_FALSE(digests.empty());
+  return digests.empty() ? wire::StoreDigest{} : std::get<wire::StoreDigest>(digests[0]->packet.body);
+}
+
+/// Anti-entropy messages in `h`'s sent list since `from` (index).
+std::vector<test::Sent> exchange_from(const EngineHarness& h, std::size_t from) {
+  std::vector<test::Sent> out;
+  for (std::size_t i = from; i < h.env.sent.size(); ++i) {
+    const auto& body = h.env.sent[i].packet.body;
+    if (std::holds_alternative<wire::StoreDigest>(body) ||
+        std::holds_alternative<wire::StoreDigestDetail>(body) ||
+        std::holds_alternative<wire::StoreSync>(body))
+      out.push_back(h.env.sent[i]);
+  }
+  return out;
+}
+
+TEST(AntiEntropy, TheOpeningDigestIsTheRootAloneWhateverN) {
+  EngineHarness a(kA);
+  TimePoint t{};
+  join_big_cluster(a, kA, t);
+  const wire::StoreDigest d = first_digest(a, t);
+  ASSERT_EQ(d.ranges.size(), 1u);
+  EXPECT_EQ(d.ranges[0].level, 0u);
+  EXPECT_LE(wire::encode(wire::Packet{d, {}, {}}).size(), 32u);
+}
+
+TEST(AntiEntropy, TwoQuietMembersWithEqualStateExchangeNoDetail) {
+  EngineHarness a(kA);
+  EngineHarness b(kB);
+  TimePoint t{};
+  join_big_cluster(a, kA, t);
+  join_big_cluster(b, kB, t);
+  const wire::StoreDigest d = first_digest(a, t);
+  const std::size_t before = b.env.sent.size();
+  b.deliver(wire::Packet{d, {}, {}}, member_address(kA), t);
+  EXPECT_TRUE(exchange_from(b, before).empty()) << "equal roots must end the round";
+}
+
+TEST(AntiEntropy, OneDifferingOwnerAmongTenThousandCostsFewSmallDatagrams) {
+  const std::uint64_t differing = kFirstWriter + 4242;
+  EngineHarness a(kA);
+  EngineHarness b(kB);
+  TimePoint t{};
+  join_big_cluster(a, kA, t);
+  join_big_cluster(b, kB, t, differing);  // B is one write ahead on one owner
+  ASSERT_EQ(a.engine.directory().value(member_id(differing), "k")->version, 1u);
+
+  // Play the round: every message of one side is delivered to the other, until silence.
+  wire::Packet next{first_digest(a, t), {}, {}};
+  EngineHarness* to = &b;
+  EngineHarness* from = &a;
+  std::size_t messages = 0;
+  std::size_t detail_owners = 0;
+  for (int step = 0; step < 12; ++step) {
+    const wire::Bytes bytes = wire::encode(next);
+    EXPECT_LE(bytes.size(), Config{}.dissemination.packet_budget) << "step " << step;
+    ++messages;
+    if (const auto* d = std::get_if<wire::StoreDigestDetail>(&next.body))
+      detail_owners = d->owners.size();
+    const std::size_t before = to->env.sent.size();
+    to->deliver(next, member_address(from == &a ? kA : kB), t);
+    auto replies = exchange_from(*to, before);
+    if (replies.empty()) break;
+    ASSERT_EQ(replies.size(), 1u) << "one answer per step";
+    EXPECT_FALSE(replies[0].stream) << "every step a datagram";
+    next = replies[0].packet;
+    std::swap(to, from);
+  }
+  EXPECT_GT(detail_owners, 0u);
+  EXPECT_LE(detail_owners, core::AntiEntropy::kDetailOwners);
+  EXPECT_LE(messages, 6u);
+  EXPECT_EQ(a.engine.directory().value(member_id(differing), "k")->version, 2u);
+  EXPECT_EQ(a.engine.directory().value(member_id(differing), "k")->value, "v2");
+}
+
+TEST(AntiEntropy, AnEmptyStoreAgreesWithReplicasThatNeverHeardOfIt) {
+  // A fresh member's own store (never written) must not make every digest differ.
+  EngineHarness a(kA);
+  EngineHarness b(kB);
+  TimePoint t{};
+  a.begin_join(kB, t);
+  a.answer_join(wire::JoinResponse{{alive(kB)}, {}, 0, std::nullopt}, t);
+  b.begin_join(kA, t);
+  b.answer_join(wire::JoinResponse{{alive(kA)}, {}, 0, std::nullopt}, t);
+  const wire::StoreDigest d = first_digest(a, t);
+  ASSERT_EQ(d.ranges.size(), 1u);
+  EXPECT_EQ(d.ranges[0].hash, 0u);
+  const std::size_t before = b.env.sent.size();
+  b.deliver(wire::Packet{d, {}, {}}, member_address(kA), t);
+  EXPECT_TRUE(exchange_from(b, before).empty());
+
+  // After A's first write, B's replica (fed the write) and A's own store agree as well: the
+  // owner's digest term follows its own writes exactly.
+  std::optional<WriteResult> w;
+  a.engine.put(member_id(kA), "x", "1", 0, t, [&](const WriteResult& r) { w = r; });
+  ASSERT_TRUE(w && w->status == WriteStatus::done);
+  b.deliver(wire::Packet{wire::Gossip{}, {},
+                         {wire::StoreDelta{member_id(kA), a.engine.own_store().epoch(),
+                                           {"x", "1", 1, false}}}},
+            member_address(kA), t);
+  const wire::StoreDigest d2 = first_digest(a, t);
+  const std::size_t before2 = b.env.sent.size();
+  b.deliver(wire::Packet{d2, {}, {}}, member_address(kA), t);
+  EXPECT_TRUE(exchange_from(b, before2).empty());
+}
+
+}  // namespace
+}  // namespace convoy
