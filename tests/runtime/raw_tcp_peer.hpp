@@ -55,6 +55,7 @@ class RawTcpPeer {
   [[nodiscard]] Address local_address() const {
     return to_address(state_->socket.local_endpoint());
   }
+  asio::ip::tcp::socket& socket() { return state_->socket; }
   void close() {
     std::error_code ignored;
     state_->socket.close(ignored);
