@@ -11,7 +11,8 @@
 // Threading: every method except stats() must be called on the io_context's thread, and the
 // handler is called only there; the runtime runs one thread per io_context and posts onto it.
 // stats() may be called from any thread. Destroy the Transport on the io thread too (or after
-// that thread has stopped); completions still queued in the io_context are then harmless.
+// that thread has stopped), before the io_context; completions still queued in the io_context
+// are then harmless: they hold their own socket objects and no longer reach the Transport.
 #pragma once
 
 #include "runtime/asio_config.hpp"

@@ -72,6 +72,29 @@ TEST(TransportPort, ZeroPicksOnePortThatUdpAndTcpShare) {
   EXPECT_EQ(text_of(handler.datagrams[0].bytes), "over udp");
 }
 
+TEST(TransportPort, ExplicitPortIsUsedForBothProtocols) {
+  EventLoop loop;
+  RecordingHandler handler;
+  std::uint16_t port = 0;
+  {
+    Transport probe(loop.io(), on("127.0.0.1"), handler);  // finds a port free for both
+    port = probe.local_address().port;
+  }
+  TransportOptions options = on("127.0.0.1");
+  options.port = port;
+  Transport t(loop.io(), options, handler);
+  EXPECT_EQ(t.local_address().port, port);
+  EXPECT_EQ(t.advertise_address().port, port);
+
+  RawTcpPeer tcp(loop.io());
+  tcp.connect(t.local_address());
+  tcp.write_frame(bytes_of("tcp"));
+  t.send_datagram(t.local_address(), bytes_of("udp to myself"));
+  ASSERT_TRUE(loop.run_until(
+      [&] { return handler.messages.size() == 1 && handler.datagrams.size() == 1; }));
+  EXPECT_EQ(handler.datagrams[0].from, t.local_address());
+}
+
 TEST(TransportDatagram, LargerThanMaxIsDroppedOnBothSidesAndTheLimitItselfPasses) {
   EventLoop loop;
   RecordingHandler ha;
