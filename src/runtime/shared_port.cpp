@@ -81,7 +81,8 @@ SharedPort bind_shared_port(asio::io_context& io, const asio::ip::address& ip, s
     std::error_code ec;
     const std::uint16_t bound = listener.local_endpoint(ec).port();
     if (ec) fail("read the port of TCP", ip, port, ec);
-    if (auto udp = bind_udp(io, ip, bound)) return SharedPort{std::move(listener), std::move(*udp)};
+    if (auto udp = bind_udp(io, ip, bound))
+      return SharedPort{std::move(listener), std::move(*udp), bound};
     if (port != 0) {
       throw Error(ErrorCode::address_unavailable,
                   "cannot bind UDP " + describe(ip, port) +

@@ -19,6 +19,7 @@ namespace convoy::runtime {
 struct SharedPort {
   asio::ip::tcp::acceptor listener;  ///< bound and listening
   asio::ip::udp::socket datagrams;   ///< bound, non-blocking
+  std::uint16_t number = 0;          ///< the port both are bound to (never 0)
 };
 
 /// Binds both on `ip`:`port` (port 0: any free port, the same for both). An IPv6 wildcard is

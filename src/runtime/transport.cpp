@@ -21,10 +21,12 @@ Transport::Transport(asio::io_context& io, TransportOptions options, TransportHa
   // A name may resolve to several addresses; the resolver's first choice is the bind address.
   const asio::ip::address bind_ip = resolve_host(io_, options_.bind_host).front();
   SharedPort port = bind_shared_port(io_, bind_ip, options_.port);
-  local_ = to_address(bind_ip, port.listener.local_endpoint().port());
+  local_ = to_address(bind_ip, port.number);
   advertise_ = choose_advertise_address(io_, options_.advertise_host, bind_ip, local_.port);
   udp_ = std::make_shared<UdpChannel>(std::move(port.datagrams), options_.max_datagram, counters_,
                                       handler_);
+  // The Owner bases are private (nobody else may call them), so the conversion is spelled out
+  // here, where access is checked, rather than inside make_shared.
   listener_ = std::make_shared<TcpListener>(std::move(port.listener), counters_,
                                             static_cast<TcpListener::Owner&>(*this));
   udp_->start();
@@ -63,8 +65,9 @@ std::optional<StreamId> Transport::send_stream(const Address& to, std::vector<st
     return std::nullopt;
   }
   const StreamId id = next_stream_id_++;
-  auto connection = std::make_shared<TcpConnection>(
-      asio::ip::tcp::socket(io_), id, to, connection_limits(), counters_, connection_owner());
+  auto connection =
+      std::make_shared<TcpConnection>(asio::ip::tcp::socket(io_), id, to, connection_limits(),
+                                      counters_, static_cast<TcpConnection::Owner&>(*this));
   connections_.emplace(id, connection);
   outgoing_.emplace(to, id);
   counters_->connections_opened.add();
@@ -108,8 +111,9 @@ void Transport::on_accepted(asio::ip::tcp::socket socket, const asio::ip::tcp::e
     return;
   }
   const StreamId id = next_stream_id_++;
-  auto connection = std::make_shared<TcpConnection>(
-      std::move(socket), id, to_address(peer), connection_limits(), counters_, connection_owner());
+  auto connection =
+      std::make_shared<TcpConnection>(std::move(socket), id, to_address(peer), connection_limits(),
+                                      counters_, static_cast<TcpConnection::Owner&>(*this));
   connections_.emplace(id, connection);
   counters_->connections_accepted.add();
   connection->start();
@@ -128,12 +132,6 @@ void Transport::on_connection_closed(TcpConnection& connection) {
       found != outgoing_.end() && found->second == connection.id()) {
     outgoing_.erase(found);
   }
-}
-
-// The Owner bases are private (nobody else may call them); make_shared needs the base reference
-// spelled out where access is checked.
-TcpConnection::Owner& Transport::connection_owner() {
-  return *this;
 }
 
 TcpConnection::Limits Transport::connection_limits() const {

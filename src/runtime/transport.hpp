@@ -83,7 +83,6 @@ class Transport final : private TcpListener::Owner, private TcpConnection::Owner
   void on_connection_closed(TcpConnection& connection) override;
 
   [[nodiscard]] TcpConnection::Limits connection_limits() const;
-  [[nodiscard]] TcpConnection::Owner& connection_owner();
 
   asio::io_context& io_;
   TransportOptions options_;
