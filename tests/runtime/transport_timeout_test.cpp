@@ -156,12 +156,14 @@ TEST(TransportTimeout, ConnectThatNeverCompletesTimesOut) {
   full.listen(0);
   const Address address = to_address(full.local_endpoint());
   std::vector<std::unique_ptr<RawTcpPeer>> fillers;
-  for (int i = 0; i < 2; ++i) {  // one fills the queue; the second makes sure
+  int connected = 0;
+  for (int i = 0; i < 2; ++i) {  // the first fills the queue; the second stays stuck, as a check
     fillers.push_back(std::make_unique<RawTcpPeer>(loop.io()));
-    fillers.back()->socket().async_connect(asio::ip::tcp::endpoint(to_ip(address), address.port),
-                                           [](const std::error_code&) {});
+    fillers.back()->socket().async_connect(
+        asio::ip::tcp::endpoint(to_ip(address), address.port),
+        [&connected](const std::error_code& ec) { connected += ec ? 0 : 1; });
   }
-  loop.drain();
+  ASSERT_TRUE(loop.run_until([&] { return connected >= 1; }));
 
   const auto sent = Clock::now();
   ASSERT_TRUE(t.send_stream(address, bytes_of("waiting")));
@@ -169,6 +171,7 @@ TEST(TransportTimeout, ConnectThatNeverCompletesTimesOut) {
   EXPECT_EQ(t.stats().connect_timeouts, 1u) << "connect_failures: " << t.stats().connect_failures;
   EXPECT_GE(Clock::now() - sent, milliseconds(300));
   EXPECT_EQ(t.stats().dropped_on_close, 1u);
+  EXPECT_EQ(connected, 1) << "the accept queue was not full; the test proved nothing";
 }
 
 }  // namespace
