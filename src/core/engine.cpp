@@ -307,7 +307,7 @@ void Engine::emit(const Event& event) {
 // Writes and administration
 
 void Engine::put(const MemberId& owner, std::string_view key, std::string_view value,
-                 Expectation expected, TimePoint now, WriteCallback done) {
+                 std::optional<Expectation> expected, TimePoint now, WriteCallback done) {
   if (owner == id()) {
     const WriteResult r = left() || evicted() ? failure("this member has left")
                                               : replication_.put(key, value, expected, now);
@@ -318,8 +318,8 @@ void Engine::put(const MemberId& owner, std::string_view key, std::string_view v
   reschedule(now);
 }
 
-void Engine::erase(const MemberId& owner, std::string_view key, Expectation expected, TimePoint now,
-                   WriteCallback done) {
+void Engine::erase(const MemberId& owner, std::string_view key, std::optional<Expectation> expected,
+                   TimePoint now, WriteCallback done) {
   if (owner == id()) {
     const WriteResult r = left() || evicted() ? failure("this member has left")
                                               : replication_.erase(key, expected, now);

@@ -122,11 +122,13 @@ class Engine final : private EngineSink {
   /// runs when the answer arrives: `failed` at once if the owner is unknown or not alive,
   /// `unknown` if it stays silent for write_timeout. `done` must not call back into the
   /// engine.
+  /// Without an expectation the write takes whatever the key holds (the owner decides, so it
+  /// is still one atomic step).
   void put(const MemberId& owner, std::string_view key, std::string_view value,
-           Expectation expected, TimePoint now, WriteCallback done);
+           std::optional<Expectation> expected, TimePoint now, WriteCallback done);
   /// Compare-and-set delete, with the same rules.
-  void erase(const MemberId& owner, std::string_view key, Expectation expected, TimePoint now,
-             WriteCallback done);
+  void erase(const MemberId& owner, std::string_view key, std::optional<Expectation> expected,
+             TimePoint now, WriteCallback done);
 
   // --- Administration ---------------------------------------------------------------------------
 

@@ -221,6 +221,7 @@ struct BodyToPb {
     p.set_requester_hi(b.requester.hi);
     p.set_requester_lo(b.requester.lo);
     p.set_expected_epoch(b.expected_epoch);
+    p.set_unconditional(b.unconditional);
   }
   void operator()(const StoreWriteResult& b) const {
     pb::StoreWriteResult& p = *out.mutable_store_write_result();
@@ -364,6 +365,7 @@ bool from_pb(const pb::StoreWrite& in, StoreWrite& out) {
   if (!owner_from_pb(in.owner_hi(), in.owner_lo(), out.owner)) return false;
   if (!owner_from_pb(in.requester_hi(), in.requester_lo(), out.requester)) return false;
   out.expected_epoch = in.expected_epoch();
+  out.unconditional = in.unconditional();
   if (!valid_key(in.key())) return false;
   out.request = in.request();
   out.key = in.key();

@@ -183,6 +183,8 @@ struct StoreWrite {
   MemberId requester;
   /// The epoch of expected_version; 0: any.
   std::uint64_t expected_epoch = 0;
+  /// No expectation: the owner writes whatever the key holds.
+  bool unconditional = false;
   friend bool operator==(const StoreWrite&, const StoreWrite&) = default;
 };
 

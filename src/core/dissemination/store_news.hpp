@@ -38,6 +38,8 @@ class StoreNews {
 
   [[nodiscard]] std::size_t size() const { return queue_.size(); }
   [[nodiscard]] bool empty() const { return queue_.empty(); }
+  /// Handles handed out and not released: equals size() unless a handle leaked.
+  [[nodiscard]] std::size_t handles_in_use() const { return refs_.size() - free_refs_.size(); }
 
  private:
   struct ItemRef {

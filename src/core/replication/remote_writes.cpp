@@ -51,25 +51,35 @@ RemoteWrites::RemoteWrites(Context& context, const Membership& membership, Outbo
       replication_(replication),
       next_request_((std::uint64_t{life_nonce(seed)} << 32) | 1) {}
 
+namespace {
+
+void expect(wire::StoreWrite& w, const std::optional<Expectation>& expected) {
+  w.unconditional = !expected.has_value();
+  if (expected) {
+    w.expected_version = expected->version;
+    w.expected_epoch = expected->epoch;
+  }
+}
+
+}  // namespace
+
 void RemoteWrites::put(const MemberId& owner, std::string_view key, std::string_view value,
-                       Expectation expected, TimePoint now, WriteCallback done) {
+                       std::optional<Expectation> expected, TimePoint now, WriteCallback done) {
   wire::StoreWrite w;
   w.owner = owner;
   w.key = std::string(key);
   w.value = std::string(value);
-  w.expected_version = expected.version;
-  w.expected_epoch = expected.epoch;
+  expect(w, expected);
   send(std::move(w), now, std::move(done));
 }
 
-void RemoteWrites::erase(const MemberId& owner, std::string_view key, Expectation expected,
-                         TimePoint now, WriteCallback done) {
+void RemoteWrites::erase(const MemberId& owner, std::string_view key,
+                         std::optional<Expectation> expected, TimePoint now, WriteCallback done) {
   wire::StoreWrite w;
   w.owner = owner;
   w.key = std::string(key);
   w.erase = true;
-  w.expected_version = expected.version;
-  w.expected_epoch = expected.epoch;
+  expect(w, expected);
   send(std::move(w), now, std::move(done));
 }
 
@@ -117,11 +127,14 @@ void RemoteWrites::on_store_write(const Origin& origin, const wire::StoreWrite& 
     result = failure("not the owner of that store");
   else if (membership_.left())
     result = failure("the owner has left");
-  else if (w.erase)
-    result = replication_.erase(w.key, Expectation{w.expected_version, w.expected_epoch}, now);
-  else
-    result =
-        replication_.put(w.key, w.value, Expectation{w.expected_version, w.expected_epoch}, now);
+  else {
+    const std::optional<Expectation> expected =
+        w.unconditional
+            ? std::nullopt
+            : std::optional<Expectation>(Expectation{w.expected_version, w.expected_epoch});
+    result = w.erase ? replication_.erase(w.key, expected, now)
+                     : replication_.put(w.key, w.value, expected, now);
+  }
   wire::StoreWriteResult out;
   out.request = w.request;
   out.owner = membership_.self().id;

@@ -28,6 +28,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string_view>
 #include <utility>
 
@@ -51,11 +52,12 @@ class RemoteWrites {
   /// Sends a compare-and-set put of `key` to `owner` (another member). `done` runs with the
   /// owner's answer; at once with `failed` if the owner is unknown or not active or the write is
   /// invalid; with `unknown` after write_timeout without an answer.
+  /// No expectation: the owner writes whatever the key holds.
   void put(const MemberId& owner, std::string_view key, std::string_view value,
-           Expectation expected, TimePoint now, WriteCallback done);
+           std::optional<Expectation> expected, TimePoint now, WriteCallback done);
   /// The same for a compare-and-set delete.
-  void erase(const MemberId& owner, std::string_view key, Expectation expected, TimePoint now,
-             WriteCallback done);
+  void erase(const MemberId& owner, std::string_view key, std::optional<Expectation> expected,
+             TimePoint now, WriteCallback done);
 
   /// Owner side: applies a write sent to us (once) and answers it.
   void on_store_write(const Origin& origin, const wire::StoreWrite& write, TimePoint now);

@@ -170,14 +170,23 @@ WriteResult Replication::write_own(std::string_view key, Write&& write) {
   return result;
 }
 
-WriteResult Replication::put(std::string_view key, std::string_view value, Expectation expected,
-                             TimePoint now) {
-  return write_own(key,
-                   [&](StoreReplica& r) { return r.put(key, value, expected, now, limits()); });
+Expectation Replication::expectation(std::string_view key,
+                                     const std::optional<Expectation>& expected) const {
+  if (expected) return *expected;
+  const wire::StoreItem* item = own_.find(key);
+  return Expectation{item != nullptr ? item->version : 0, 0};
 }
 
-WriteResult Replication::erase(std::string_view key, Expectation expected, TimePoint now) {
-  return write_own(key, [&](StoreReplica& r) { return r.erase(key, expected, now, limits()); });
+WriteResult Replication::put(std::string_view key, std::string_view value,
+                             std::optional<Expectation> expected, TimePoint now) {
+  const Expectation e = expectation(key, expected);
+  return write_own(key, [&](StoreReplica& r) { return r.put(key, value, e, now, limits()); });
+}
+
+WriteResult Replication::erase(std::string_view key, std::optional<Expectation> expected,
+                               TimePoint now) {
+  const Expectation e = expectation(key, expected);
+  return write_own(key, [&](StoreReplica& r) { return r.erase(key, e, now, limits()); });
 }
 
 void Replication::observe_own_epoch(std::uint64_t epoch) {

@@ -26,6 +26,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -66,11 +67,12 @@ class Replication final : public PiggybackSource {
 
   // --- Writing our own store --------------------------------------------------------------------
 
-  /// Compare-and-set put into our own store; the change is queued as a rumour.
-  WriteResult put(std::string_view key, std::string_view value, Expectation expected,
+  /// Compare-and-set put into our own store (no expectation: whatever the key holds); the
+  /// change is queued as a rumour.
+  WriteResult put(std::string_view key, std::string_view value, std::optional<Expectation> expected,
                   TimePoint now);
   /// Compare-and-set delete in our own store.
-  WriteResult erase(std::string_view key, Expectation expected, TimePoint now);
+  WriteResult erase(std::string_view key, std::optional<Expectation> expected, TimePoint now);
   /// The limits writes are checked against.
   [[nodiscard]] StoreLimits limits() const;
   /// An epoch of our own store seen in the cluster (a replica's, a rumour's). One above ours
@@ -118,6 +120,9 @@ class Replication final : public PiggybackSource {
   /// Runs `write(own store) -> WriteResult` and publishes the change it made, if any.
   template <class Write>
   WriteResult write_own(std::string_view key, Write&& write);
+  /// `expected`, or, without one, exactly what `key` holds now.
+  [[nodiscard]] Expectation expectation(std::string_view key,
+                                        const std::optional<Expectation>& expected) const;
   void collect_tombstones(TimePoint now);
 
   Context& ctx_;
