@@ -12,13 +12,23 @@ std::int64_t membership_views_wrong(const SimCluster& cluster) {
     const core::Engine& n = cluster.node(viewer);
     for (Slot subject = 0; subject < sim.size(); ++subject) {
       if (subject == viewer) continue;
-      const auto view = n.joined() ? n.member(cluster.id(subject)) : std::nullopt;
+      const auto view = n.member(cluster.id(subject));
       const bool seen_alive = view && view->status == MemberStatus::alive;
       const bool is_live = sim.state(subject) != NodeState::crashed;
       if (seen_alive != is_live) ++wrong;
     }
   }
   return wrong;
+}
+
+bool membership_views_right(const SimCluster& cluster) {
+  const Simulator& sim = cluster.sim();
+  const std::size_t live = cluster.live();
+  // Counts first: they catch almost every wrong view for one call per member.
+  for (Slot s = 0; s < sim.size(); ++s)
+    if (sim.state(s) != NodeState::crashed && cluster.node(s).count(MemberStatus::alive) != live)
+      return false;
+  return membership_views_wrong(cluster) == 0;
 }
 
 bool replicas_equal(const SimCluster& cluster) {

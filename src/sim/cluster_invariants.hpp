@@ -12,9 +12,12 @@
 namespace convoy::sim {
 
 /// (a) Membership views: (viewer, subject) pairs of live viewers where a live subject is not
-/// seen alive, or a crashed subject is still seen alive. A live member that has not joined
-/// counts once per subject too: it sees nobody.
+/// seen alive, or a crashed subject is still seen alive. Whether the viewer's join completed
+/// does not matter (unlike SimCluster::converged()): a member whose seeds are all gone cannot
+/// join anyone, and if it is the only live member it sees exactly what it should.
 [[nodiscard]] std::int64_t membership_views_wrong(const SimCluster& cluster);
+/// (a), as a yes/no that stops at the first wrong view (cheap enough to ask every 100 ms).
+[[nodiscard]] bool membership_views_right(const SimCluster& cluster);
 
 /// (b), as a yes/no that stops at the first difference: cheap enough to ask every 100 ms of a
 /// long quiet period in which one replica stays wrong.

@@ -120,7 +120,7 @@ ScheduleOutcome ScheduleRun::run() {
   ScheduleOutcome out;
   auto settled = cluster_.run_until(
       [&] {
-        if (!cluster_.converged()) return false;
+        if (!membership_views_right(cluster_)) return false;
         if (!out.membership_converged_after_quiet)
           out.membership_converged_after_quiet = sim().now() - quiet_start;
         return replicas_equal(cluster_);
