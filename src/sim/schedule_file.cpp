@@ -132,6 +132,8 @@ class Fields {
 };
 
 RestartMemory memory_of(Fields& f) {
+  // Required: whether the member remembers its incarnation is the point of a restart.
+  if (!f.has("memory")) fail(f.at("memory") + ": missing (\"kept\" or \"none\")");
   const std::string m = f.text("memory");
   if (m == "kept") return RestartMemory::kept;
   if (m == "none") return RestartMemory::none;

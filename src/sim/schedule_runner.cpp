@@ -94,7 +94,7 @@ class ScheduleRun {
   std::int64_t without_effect_ = 0;  ///< crash of a crashed member, pause of a crashed one
   std::int64_t writes_ = 0, writes_without_writer_ = 0;
   std::int64_t dead_declarations_ = 0;
-  std::set<Slot> declared_dead_;
+  std::set<std::pair<Slot, Slot>> deaths_;  ///< (declared dead, by whom)
 };
 
 ScheduleOutcome ScheduleRun::run() {
@@ -143,7 +143,7 @@ void ScheduleRun::observe(const ObservedEvent& e) {
   if (e.event.kind != convoy::Event::Kind::member_dead) return;
   ++dead_declarations_;
   if (auto it = slot_of_.find(e.event.member); it != slot_of_.end())
-    declared_dead_.insert(it->second);
+    deaths_.emplace(it->second, e.slot);
 }
 
 void ScheduleRun::play(const ScheduledAction& a) {
@@ -322,15 +322,19 @@ void ScheduleRun::report(ScheduleOutcome& out, std::optional<core::Duration> for
   r.add("converged", out.converged_after_quiet.has_value());
   r.add("converged_after_quiet_s", after(out.converged_after_quiet));
 
-  std::int64_t never_down = 0, untouched = 0;
-  for (Slot s : declared_dead_) {
-    if (touched_[s].crashed_or_paused) continue;
-    ++never_down;
-    if (!touched_[s].cut) ++untouched;
+  // Members declared dead by someone although never crashed or paused; and the stricter kind,
+  // declared dead although no action touched them nor the member that declared it (a member
+  // cut off declares everyone else dead, rightly from where it stands).
+  std::set<Slot> never_down, untouched;
+  auto clean = [&](Slot s) { return !touched_[s].crashed_or_paused && !touched_[s].cut; };
+  for (const auto& [subject, by] : deaths_) {
+    if (touched_[subject].crashed_or_paused) continue;
+    never_down.insert(subject);
+    if (clean(subject) && clean(by)) untouched.insert(subject);
   }
   r.add("dead_declarations", dead_declarations_);
-  r.add("never_crashed_or_paused_declared_dead", never_down);
-  r.add("untouched_declared_dead", untouched);
+  r.add("never_crashed_or_paused_declared_dead", static_cast<std::int64_t>(never_down.size()));
+  r.add("untouched_declared_dead", static_cast<std::int64_t>(untouched.size()));
 
   const InvariantViolations& v = out.violations;
   r.add("membership_views_wrong", v.membership_views_wrong);
