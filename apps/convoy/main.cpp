@@ -1,6 +1,7 @@
 // convoy: the command-line tool. `convoy sim` runs simulator scenarios and prints their figures
 // as JSON lines on stdout (deterministic for a seed); wall-clock figures go to stderr.
 #include "sim/scenario.hpp"
+#include "sim/schedule_file.hpp"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -63,12 +64,19 @@ int main(int argc, char** argv) {
   std::string duration_text;
   std::string probe_text = "1s";
   std::string gossip_text = "200ms";
+  std::string schedule_path;
   auto* sim = app.add_subcommand("sim", "Run a simulator scenario; prints JSON figures");
   std::string names;
   for (const auto& n : convoy::sim::scenario_names()) names += (names.empty() ? "" : ", ") + n;
   sim->add_option("--scenario", options.scenario, "Scenario: " + names)->required();
-  sim->add_option("--nodes", options.nodes, "Number of members")->check(CLI::Range(1, 65536));
-  sim->add_option("--seed", options.seed, "Random seed (same seed, same output)");
+  sim->add_option("--schedule", schedule_path,
+                  "schedule: the JSON schedule file to play (docs/schedules.md); it sets the "
+                  "members, seed and timings");
+  auto* nodes =
+      sim->add_option("--nodes", options.nodes, "Number of members")->check(CLI::Range(1, 65536));
+  auto* seed = sim->add_option("--seed", options.seed,
+                               "Random seed (same seed, same output); with --schedule it replaces "
+                               "the file's seed");
   sim->add_option("--factor", options.config.dissemination.factor,
                   "Dissemination factor: each update is sent factor*ceil(ln(N+1)) times")
       ->check(CLI::Range(1, 100));
@@ -78,20 +86,41 @@ int main(int argc, char** argv) {
   sim->add_option("--k", options.config.protocol.indirect_probes,
                   "Indirect probes per failed probe")
       ->check(CLI::Range(0, 32));
-  sim->add_option("--probe-period", probe_text, "Protocol (probe) period, e.g. 1s or 500ms");
-  sim->add_option("--gossip-interval", gossip_text, "Gossip interval, e.g. 200ms");
-  sim->add_option("--loss", options.loss, "Datagram loss probability on every link")
-      ->check(CLI::Range(0.0, 1.0));
-  sim->add_option("--trials", options.trials, "update: number of updates to time")
-      ->check(CLI::Range(1, 100000));
+  auto* probe =
+      sim->add_option("--probe-period", probe_text, "Protocol (probe) period, e.g. 1s or 500ms");
+  auto* gossip = sim->add_option("--gossip-interval", gossip_text, "Gossip interval, e.g. 200ms");
+  auto* loss = sim->add_option("--loss", options.loss, "Datagram loss probability on every link")
+                   ->check(CLI::Range(0.0, 1.0));
+  auto* trials = sim->add_option("--trials", options.trials, "update: number of updates to time")
+                     ->check(CLI::Range(1, 100000));
   sim->add_flag("--stalled-subscribers", options.stalled_subscribers,
                 "update: every member gets a subscription that is never read");
-  sim->add_option("--duration", duration_text,
-                  "Disturbance length (loss, partition) or time limit (join, crash), e.g. 600s");
+  auto* duration = sim->add_option(
+      "--duration", duration_text,
+      "Disturbance length (loss, partition) or time limit (join, crash), e.g. 600s");
 
   CLI11_PARSE(app, argc, argv);
 
   try {
+    if (options.scenario == "schedule") {
+      if (schedule_path.empty()) {
+        std::cerr << "convoy: --scenario schedule needs --schedule FILE.json" << std::endl;
+        return 2;
+      }
+      // The file says what these would: refuse them rather than let one silently lose.
+      for (const CLI::Option* o : {nodes, probe, gossip, loss, trials, duration}) {
+        if (o->count() > 0) {
+          std::cerr << "convoy: " << o->get_name() << " does not apply to --scenario schedule "
+                    << "(the schedule file sets it)" << std::endl;
+          return 2;
+        }
+      }
+      options.schedule = convoy::sim::load_schedule(schedule_path);
+      if (seed->count() > 0) options.schedule->seed = options.seed;
+    } else if (!schedule_path.empty()) {
+      std::cerr << "convoy: --schedule needs --scenario schedule" << std::endl;
+      return 2;
+    }
     if (!duration_text.empty()) options.duration = parse_duration(duration_text);
     options.config.set_probe_period(parse_duration(probe_text));
     options.config.dissemination.gossip_interval = parse_duration(gossip_text);

@@ -35,10 +35,17 @@ void NodeProcess::handle_timer(core::TimePoint now) {
   node_.handle_timer(now);
 }
 
-NodeSetup NodeProcess::restart_setup() const {
+NodeSetup NodeProcess::restart_setup(RestartMemory memory) const {
   NodeSetup next = setup_;
-  // The node may have refuted suspicions since it started, raising its incarnation.
-  next.incarnation = node_.incarnation() + 1;
+  switch (memory) {
+    case RestartMemory::kept:
+      // The node may have refuted suspicions since it started, raising its incarnation.
+      next.incarnation = node_.incarnation() + 1;
+      break;
+    case RestartMemory::none:
+      next.incarnation = 0;
+      break;
+  }
   // A new life draws new random numbers; the Port's seed already differs per generation.
   next.seed.reset();
   return next;

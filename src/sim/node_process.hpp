@@ -11,6 +11,7 @@
 #include "core/time.hpp"
 #include "sim/port.hpp"
 #include "sim/process.hpp"
+#include "sim/restart_memory.hpp"
 
 #include <convoy/address.hpp>
 #include <convoy/member_id.hpp>
@@ -60,8 +61,9 @@ class NodeProcess final : public Process, private core::Environment {
   [[nodiscard]] core::Engine& node() { return node_; }
   [[nodiscard]] const core::Engine& node() const { return node_; }
   [[nodiscard]] const NodeSetup& setup() const { return setup_; }
-  /// The setup for this member's next life: same id and seeds, incarnation above any it used.
-  [[nodiscard]] NodeSetup restart_setup() const;
+  /// The setup for this member's next life: same id and seeds; the incarnation above any it
+  /// used if `memory` is kept, 0 if it is none.
+  [[nodiscard]] NodeSetup restart_setup(RestartMemory memory) const;
 
  private:
   void send_datagram(const Address& to, std::span<const std::uint8_t> bytes) override;

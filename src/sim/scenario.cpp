@@ -3,6 +3,7 @@
 #include "sim/scenario.hpp"
 
 #include "sim/scenario_runs.hpp"
+#include "sim/schedule_runner.hpp"
 
 #include <stdexcept>
 
@@ -15,10 +16,15 @@ const FigureValue& ScenarioResult::at(std::string_view name) const {
 }
 
 std::vector<std::string> scenario_names() {
-  return {"join", "crash", "loss", "partition"};
+  return {"join", "crash", "loss", "partition", "update", "churn", "schedule"};
 }
 
 ScenarioResult run_scenario(const ScenarioOptions& options) {
+  if (options.scenario == "schedule") {
+    if (!options.schedule)
+      throw std::invalid_argument("the schedule scenario needs a schedule (--schedule FILE.json)");
+    return run_schedule(*options.schedule, options.config).figures;
+  }
   if (options.nodes < 2) throw std::invalid_argument("a scenario needs at least 2 nodes");
   if (options.scenario == "join") return run_join(options);
   if (options.scenario == "crash") return run_crash(options);

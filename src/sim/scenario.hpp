@@ -1,10 +1,12 @@
-// Scenario: the named experiments `convoy sim` runs (join, crash, loss, partition). Each builds a
-// simulated cluster from ScenarioOptions, drives it, and reports figures as an ordered list of
-// named values, so the tool prints them as JSON and tests assert on them by name.
+// Scenario: the named experiments `convoy sim` runs (join, crash, loss, partition, update, churn,
+// and schedule, which plays a FaultSchedule). Each builds a simulated cluster from
+// ScenarioOptions, drives it, and reports figures as an ordered list of named values, so the tool
+// prints them as JSON and tests assert on them by name.
 #pragma once
 
 #include <convoy/config.hpp>
 #include "core/time.hpp"
+#include "sim/fault_schedule.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -30,6 +32,9 @@ struct ScenarioOptions {
   std::size_t trials = 50;
   /// update: give every member a subscription that is never read.
   bool stalled_subscribers = false;
+  /// schedule: the schedule to play; it sets the members, the seed and the timings (`config`
+  /// is the base its timings override), so `nodes`, `seed`, `loss` and `duration` are unused.
+  std::optional<FaultSchedule> schedule;
 };
 
 /// One reported figure.

@@ -120,9 +120,15 @@ bool SimCluster::converged() const {
   return true;
 }
 
-void SimCluster::restart(Slot slot) {
+void SimCluster::restart(Slot slot, RestartMemory memory) {
   auto* p = sim_.process_as<NodeProcess>(slot);
-  NodeSetup setup = p->restart_setup();
+  NodeSetup setup = p->restart_setup(memory);
+  if (setup.seeds.empty()) {
+    // The first member started a new cluster; started alone again it would found a second one
+    // that only the others' reconnect attempts could find (and only until they reap it).
+    for (const Address& s : seeds_)
+      if (s != sim_.address(slot)) setup.seeds.push_back(s);
+  }
   EventObserver observer = [this](const ObservedEvent& e) {
     if (on_event) on_event(e);
   };

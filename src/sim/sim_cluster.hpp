@@ -41,8 +41,9 @@ class SimCluster {
   [[nodiscard]] std::size_t live() const;
 
   void crash(Slot slot) { sim_.crash(slot); }
-  /// Restarts a crashed member with a higher incarnation; it rejoins through the seeds.
-  void restart(Slot slot);
+  /// Restarts a member (a live one is crashed first) with the memory `memory` says; it rejoins
+  /// through the seeds (the first member, which started alone, through the others).
+  void restart(Slot slot, RestartMemory memory = RestartMemory::kept);
 
   [[nodiscard]] Simulator& sim() { return sim_; }
   [[nodiscard]] const Simulator& sim() const { return sim_; }

@@ -105,8 +105,10 @@ TEST_F(NodeCluster, CrashIsDetectedAndRestartComesBackAlive) {
   EXPECT_EQ(seen_as(7, MemberStatus::dead), 19u);
   EXPECT_GT(count(Event::Kind::member_dead, 7), 0u);
 
-  const NodeSetup next = sim_.process_as<NodeProcess>(7)->restart_setup();
+  const NodeSetup next = sim_.process_as<NodeProcess>(7)->restart_setup(RestartMemory::kept);
   EXPECT_GT(next.incarnation, 1u);
+  // Without memory the next life starts from nothing, whatever the old one had reached.
+  EXPECT_EQ(sim_.process_as<NodeProcess>(7)->restart_setup(RestartMemory::none).incarnation, 0u);
   sim_.restart(7, node_factory(next, observer()));
   sim_.run_for(60s);
   EXPECT_EQ(seen_as(7, MemberStatus::alive), 19u);
