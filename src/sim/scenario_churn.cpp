@@ -1,5 +1,6 @@
-// Scenario "churn": for `duration`, members crash, restart (without their stores: a new store
-// epoch) and write at random — puts and deletes into their own stores and compare-and-set writes
+// Scenario "churn": for `duration`, members crash, restart (without their stores, as the
+// simulator persists none: a new store life; half of them also without their incarnation, as a
+// wiped disk would) and write at random — puts and deletes into their own stores and compare-and-set writes
 // into other members' stores. Then a quiet period. Afterwards every live member's replica of
 // every live owner must equal that owner's store, compared by content hash; no write reported
 // done may be missing at its owner unless a later write replaced it, and no key whose last
@@ -19,8 +20,10 @@ struct Stats {
   std::int64_t done = 0;
   std::int64_t conflicts = 0;
   std::int64_t failed = 0;
+  std::int64_t unknown = 0;  ///< the owner never answered in time: maybe applied, maybe not
   std::int64_t crashes = 0;
   std::int64_t restarts = 0;
+  std::int64_t restarts_without_memory = 0;
   std::int64_t forced_conflicts = 0;
   std::int64_t conflicts_lost = 0;  ///< a write that had to conflict but was applied
 };
@@ -37,7 +40,8 @@ ScenarioResult run_churn(const ScenarioOptions& o) {
                         cluster.sim().now() + join_spread(o.nodes) + std::chrono::seconds(300));
   Random& rng = cluster.sim().scenario_rng();
   Stats st;
-  // The last result reported done per (owner slot, store epoch, key): what the owner must hold.
+  // The last result reported done per (owner slot, owner's life, key): what the owner must hold.
+  // A life is the simulator's generation of the slot: a store's epoch may rise within one life.
   std::map<std::tuple<Slot, std::uint64_t, std::string>, Item> acknowledged;
 
   const std::size_t max_down = std::max<std::size_t>(1, o.nodes / 10);
@@ -60,8 +64,11 @@ ScenarioResult run_churn(const ScenarioOptions& o) {
       for (Slot s = 0; s < o.nodes; ++s)
         if (cluster.sim().state(s) == NodeState::crashed) crashed.push_back(s);
       if (!crashed.empty()) {
-        cluster.restart(crashed[rng.below(crashed.size())]);
+        const bool wiped = rng.below(2) == 0;
+        cluster.restart(crashed[rng.below(crashed.size())],
+                        wiped ? RestartMemory::none : RestartMemory::kept);
         ++st.restarts;
+        if (wiped) ++st.restarts_without_memory;
       }
       continue;
     }
@@ -89,15 +96,21 @@ ScenarioResult run_churn(const ScenarioOptions& o) {
       ++st.forced_conflicts;
     }
     ++st.writes;
-    core::WriteCallback done = [&, owner_slot, key, forced_conflict](const WriteResult& r) {
+    const std::uint32_t life_sent = cluster.sim().generation(owner_slot);
+    core::WriteCallback done = [&, owner_slot, key, forced_conflict,
+                                life_sent](const WriteResult& r) {
       if (forced_conflict && r.status == WriteStatus::done) ++st.conflicts_lost;
       if (r.status == WriteStatus::done) {
         ++st.done;
         if (r.item.version == 0) return;  // delete of an absent key: no write
-        const core::Engine& own = cluster.node(owner_slot);
-        acknowledged[{owner_slot, own.own_store().epoch(), key}] = r.item;
+        // Applied by a life that has ended since (restarted between apply and answer): that
+        // store is gone by design.
+        if (cluster.sim().generation(owner_slot) != life_sent) return;
+        acknowledged[{owner_slot, life_sent, key}] = r.item;
       } else if (r.status == WriteStatus::conflict) {
         ++st.conflicts;
+      } else if (r.status == WriteStatus::unknown) {
+        ++st.unknown;
       } else {
         ++st.failed;
       }
@@ -131,12 +144,12 @@ ScenarioResult run_churn(const ScenarioOptions& o) {
         });
     }
   }
-  // Lost acknowledgements: a write reported done whose owner (same epoch) holds an older item.
+  // Lost acknowledgements: a write reported done whose owner (same life) holds an older item.
   for (const auto& [k, item] : acknowledged) {
-    const auto& [owner, epoch, key] = k;
+    const auto& [owner, life, key] = k;
     if (!cluster.sim().is_up(owner)) continue;
+    if (cluster.sim().generation(owner) != life) continue;  // restarted since: store gone
     const core::StoreReplica& truth = cluster.node(owner).own_store();
-    if (truth.epoch() != epoch) continue;  // restarted since: that store is gone by design
     const auto* t = truth.find(key);
     if (t == nullptr ? item.version > truth.gc_version() : t->version < item.version) ++lost;
   }
@@ -149,10 +162,12 @@ ScenarioResult run_churn(const ScenarioOptions& o) {
   r.add("writes_done", st.done);
   r.add("writes_conflict", st.conflicts);
   r.add("writes_failed", st.failed);
+  r.add("writes_unknown", st.unknown);
   r.add("forced_conflicts", st.forced_conflicts);
   r.add("conflicts_lost", st.conflicts_lost);
   r.add("crashes", st.crashes);
   r.add("restarts", st.restarts);
+  r.add("restarts_without_memory", st.restarts_without_memory);
   r.add("converged", cluster.converged());
   r.add("replica_pairs_checked", pairs);
   r.add("replicas_mismatched", mismatched);

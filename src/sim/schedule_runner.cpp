@@ -307,11 +307,13 @@ void ScheduleRun::report(ScheduleOutcome& out, std::optional<core::Duration> for
   r.add("restarts_no_memory", restarts_none_);
   r.add("pauses", pauses_);
   r.add("actions_without_effect", without_effect_);
-  const std::int64_t answered = ledger_.done() + ledger_.conflicts() + ledger_.failed();
+  const std::int64_t answered =
+      ledger_.done() + ledger_.conflicts() + ledger_.failed() + ledger_.unknown();
   r.add("writes", writes_);
   r.add("writes_done", ledger_.done());
   r.add("writes_conflict", ledger_.conflicts());
   r.add("writes_failed", ledger_.failed());
+  r.add("writes_unknown", ledger_.unknown());
   r.add("writes_unanswered", writes_ - answered);  // the writer crashed or restarted first
   r.add("writes_without_live_writer", writes_without_writer_);
   r.add("acknowledged_writes_checked", ledger_.promises());

@@ -11,8 +11,11 @@ void WriteLedger::settle(Slot owner, std::uint32_t life_sent, std::uint32_t life
       ++conflicts_;
       return;
     case WriteStatus::failed:
-      // Not a promise either way: a write that timed out may or may not have been applied.
       ++failed_;
+      return;
+    case WriteStatus::unknown:
+      // Not a promise either way: the owner may or may not have applied it.
+      ++unknown_;
       return;
     case WriteStatus::done:
       ++done_;

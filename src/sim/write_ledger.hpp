@@ -35,6 +35,8 @@ class WriteLedger {
   [[nodiscard]] std::int64_t done() const { return done_; }
   [[nodiscard]] std::int64_t conflicts() const { return conflicts_; }
   [[nodiscard]] std::int64_t failed() const { return failed_; }
+  /// Writes whose owner never answered in time: maybe applied, maybe not.
+  [[nodiscard]] std::int64_t unknown() const { return unknown_; }
   /// Acknowledged writes kept as promises (the newest per key and store life).
   [[nodiscard]] std::int64_t promises() const { return static_cast<std::int64_t>(newest_.size()); }
 
@@ -54,6 +56,7 @@ class WriteLedger {
   std::int64_t done_ = 0;
   std::int64_t conflicts_ = 0;
   std::int64_t failed_ = 0;
+  std::int64_t unknown_ = 0;
 };
 
 }  // namespace convoy::sim
