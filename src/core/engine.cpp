@@ -246,6 +246,7 @@ void Engine::refute(std::uint64_t seen_incarnation) {
 void Engine::react(const MemberChange& change, TimePoint now) {
   const std::uint32_t slot = change.slot;
   if (change.inserted) {
+    sync_.member_found(membership_.at(slot).address, now);
     detector_.track(slot);
     emit_member(Event::Kind::member_joined, slot);
     if (change.after == MemberStatus::suspect) detector_.start_suspicion(slot, now);
@@ -263,7 +264,10 @@ void Engine::react(const MemberChange& change, TimePoint now) {
     case MemberStatus::alive:
       if (before != MemberStatus::alive) {
         // Back from suspicion or death: alive again. Back after leaving: a new membership.
-        if (!is_active(before)) detector_.track(slot);
+        if (!is_active(before)) {
+          sync_.member_found(membership_.at(slot).address, now);
+          detector_.track(slot);
+        }
         emit_member(
             before == MemberStatus::left ? Event::Kind::member_joined : Event::Kind::member_alive,
             slot);
@@ -286,6 +290,14 @@ void Engine::react(const MemberChange& change, TimePoint now) {
       break;
   }
   if (change.spread) outbox_.enqueue_member(slot);
+  if (!is_active(change.after) && membership_.cluster_size() == 1) {
+    // We are alone now. Whether everyone else failed or we are the one cut off, no rumour in
+    // our queue can reach anybody, and by the time one could, it is stale: a death declared
+    // by a member that was cut off, gossiped after the heal, would kill healthy members in
+    // every view until they refute. Drop them; reconnecting exchanges full state, in which a
+    // death is only a suspicion the member can refute.
+    outbox_.forget_news_of_others();
+  }
 }
 
 void Engine::emit_member(Event::Kind kind, std::uint32_t slot) {

@@ -1,5 +1,6 @@
 // Scenario "partition": a formed cluster is split into two halves that cannot reach each other
-// for `duration`, then the network heals. Each half should declare the other dead; after the
+// for `duration` (any length: longer than reap_after, both sides forget each other), then the
+// network heals. Seeds sit on both sides. Each half should declare the other dead; after the
 // heal the halves must merge by themselves. Members on both sides write into their stores during
 // the split; after the heal every replica must equal its owner's store. Reports how long the
 // membership and the stores took to merge.
@@ -11,7 +12,9 @@ ScenarioResult run_partition(const ScenarioOptions& o) {
   const core::Duration duration = o.duration.value_or(std::chrono::seconds(60));
   SimCluster cluster(o);
   const core::Duration spread = join_spread(o.nodes);
-  cluster.form(spread);
+  // Seeds on both sides of the coming cut, as a deployment that spreads its seeds would have.
+  const Slot middle = static_cast<Slot>(o.nodes / 2);
+  cluster.form(spread, middle > 1 ? std::vector<Slot>{0, 1, middle} : std::vector<Slot>{0, 1});
   auto formed = cluster.run_until([&] { return cluster.converged(); },
                                   cluster.sim().now() + spread + std::chrono::seconds(300));
 

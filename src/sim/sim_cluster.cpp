@@ -21,12 +21,18 @@ SimCluster::SimCluster(const ScenarioOptions& options)
     : options_(options), sim_(sim_config(options)) {}
 
 void SimCluster::form(core::Duration spread) {
+  std::vector<Slot> seeds;
+  for (std::size_t i = 0; i < std::min<std::size_t>(3, options_.nodes); ++i)
+    seeds.push_back(static_cast<Slot>(i));
+  form(spread, seeds);
+}
+
+void SimCluster::form(core::Duration spread, const std::vector<Slot>& seed_slots) {
   const std::size_t n = options_.nodes;
   Random& rng = sim_.scenario_rng();
   ids_.reserve(n);
   for (std::size_t i = 0; i < n; ++i) ids_.push_back(MemberId{rng.next() | 1, i + 1});
-  for (std::size_t i = 0; i < std::min<std::size_t>(3, n); ++i)
-    seeds_.push_back(node_address(static_cast<std::uint32_t>(i)));
+  for (Slot s : seed_slots) seeds_.push_back(node_address(s));
 
   EventObserver observer = [this](const ObservedEvent& e) {
     if (on_event) on_event(e);

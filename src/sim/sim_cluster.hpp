@@ -21,6 +21,8 @@ class SimCluster {
   /// Adds options.nodes members: slot 0 starts alone at once; the others join through the
   /// first min(3, nodes) members, at times spread evenly over `spread`.
   void form(core::Duration spread);
+  /// The same with chosen seed slots (slot 0 should be one: it founds the cluster).
+  void form(core::Duration spread, const std::vector<Slot>& seed_slots);
 
   /// Runs until `done()` holds (checked every `step` of virtual time) or until `limit`.
   /// Returns the virtual time at which it first held.

@@ -48,6 +48,18 @@ class BroadcastQueue {
     if (key < links_.size() && links_[key].queued) unlink(key);
   }
 
+  /// Removes every queued key but `keep`.
+  void clear_except(std::uint32_t keep) {
+    for (std::uint32_t sends = 0; sends < heads_.size(); ++sends) {
+      std::uint32_t key = heads_[sends];
+      while (key != kNil) {
+        const std::uint32_t next = links_[key].next;
+        if (key != keep) unlink(key);
+        key = next;
+      }
+    }
+  }
+
   /// Offers queued keys to `visit(std::uint32_t key) -> Verdict` in priority order until it
   /// answers `full` or everything was offered once. Entries reaching `limit` sends leave.
   /// Entries that leave because the limit shrank below their count (the cluster shrank) are

@@ -41,6 +41,8 @@ class Outbox {
   void enqueue_self() { news_.push(kSelfKey); }
   /// The member in `slot` is forgotten: its queued news goes too.
   void forget_member(std::uint32_t slot) { news_.remove(key_of_slot(slot)); }
+  /// Drops every queued rumour about other members (ours stays).
+  void forget_news_of_others() { news_.clear_except(kSelfKey); }
   /// Membership rumours still queued.
   [[nodiscard]] std::size_t pending_news() const { return news_.size(); }
   /// Each rumour is sent at most factor × ⌈ln(N+1)⌉ times.

@@ -166,7 +166,15 @@ void ClusterSync::on_join_response(const Origin& origin, const wire::JoinRespons
 void ClusterSync::on_push_pull(const Origin& origin, const wire::PushPull& pp, TimePoint now) {
   ++ctx_.stats.push_pulls;
   const Provenance provenance = pp.heal ? Provenance::heal : Provenance::push_pull;
-  for (const wire::MemberUpdate& u : pp.members) sink_.apply(u, now, provenance);
+  std::size_t changes = 0;
+  for (const wire::MemberUpdate& u : pp.members) changes += sink_.apply(u, now, provenance) ? 1 : 0;
+  if (pp.heal && changes > 0 && sync_backoff_ == Duration::zero()) {
+    // Two sides just met. The news spreads as rumours, and a rumour can miss a member; repeat
+    // the exchange soon, at doubling gaps, as after a join, so that no view keeps a hole until
+    // the periodic push-pull.
+    sync_backoff_ = ctx_.config.protocol.post_join_sync;
+    next_push_pull_ = std::min(next_push_pull_, now + sync_backoff_);
+  }
   if (!pp.reply && !membership_.left()) {
     wire::PushPull answer{true, membership_.full_state()};
     answer.heal = pp.heal;  // the initiator learns as much news for its side as we did for ours
@@ -183,6 +191,22 @@ void ClusterSync::on_push_pull(const Origin& origin, const wire::PushPull& pp, T
     else
       next_push_pull_ = std::min(next_push_pull_, now + sync_backoff_);
   }
+}
+
+void ClusterSync::member_found(const Address& address, TimePoint now) {
+  if (now < next_eager_heal_ || membership_.left() || !membership_.joined()) return;
+  auto it =
+      std::find_if(lost_.begin(), lost_.end(), [&](const Lost& l) { return l.address == address; });
+  if (it == lost_.end()) return;
+  lost_.erase(it);
+  next_eager_heal_ = now + std::chrono::seconds(1);
+  send_heal(address);
+}
+
+void ClusterSync::send_heal(const Address& to) {
+  wire::PushPull heal{false, membership_.full_state()};
+  heal.heal = true;
+  outbox_.send_stream(to, wire::Packet{std::move(heal), {}, {}});
 }
 
 void ClusterSync::member_lost(const Address& address, TimePoint now) {
@@ -234,9 +258,7 @@ void ClusterSync::reconnect_tick(TimePoint now) {
     if (!live_at(seed)) candidates.push_back(seed);
   if (candidates.empty()) return;
   const std::size_t pick = ctx_.rng.below(candidates.size());
-  wire::PushPull heal{false, membership_.full_state()};
-  heal.heal = true;
-  outbox_.send_stream(candidates[pick], wire::Packet{std::move(heal), {}, {}});
+  send_heal(candidates[pick]);
 }
 
 }  // namespace convoy::core

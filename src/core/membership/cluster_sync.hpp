@@ -29,7 +29,7 @@ namespace convoy::core {
 class ClusterSync {
  public:
   /// Addresses of reaped dead members kept for reconnection, at most, and for how long.
-  static constexpr std::size_t kLostAddresses = 64;
+  static constexpr std::size_t kLostAddresses = 1024;
   static constexpr Duration kLostFor = std::chrono::hours(24);
 
   ClusterSync(Context& context, Membership& membership, Outbox& outbox, Replication& replication,
@@ -53,6 +53,11 @@ class ClusterSync {
   /// because a partition may outlast reap_after, and after it only such an exchange rejoins
   /// the two sides.
   void member_lost(const Address& address, TimePoint now);
+  /// A member at `address` is alive again in our view. If we had lost it, the partition between
+  /// us has healed: exchange state with it at once (at most once a second), so that each member
+  /// learns the other side's whole state within a gossip hop of hearing of the heal, instead of
+  /// waiting up to a reconnect interval.
+  void member_found(const Address& address, TimePoint now);
   [[nodiscard]] TimePoint next_deadline() const;
 
   /// Answers with our members, and every store within the stream size limit: what does not fit
@@ -65,6 +70,7 @@ class ClusterSync {
 
  private:
   void push_pull_tick(TimePoint now);
+  void send_heal(const Address& to);
   void reconnect_tick(TimePoint now);
   void send_join_request(const Address& seed);
   /// We are part of a cluster now: tell everyone who listens.
@@ -91,6 +97,7 @@ class ClusterSync {
     TimePoint at;
   };
   std::deque<Lost> lost_;  ///< oldest first
+  TimePoint next_eager_heal_{};
   /// Gap before the next post-join push-pull; zero once the member has settled.
   Duration sync_backoff_{};
   TimePoint next_push_pull_{};
