@@ -42,8 +42,11 @@ int run_sim(const convoy::sim::ScenarioOptions& options) {
   double wall =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   nlohmann::ordered_json figures;
-  for (const auto& [name, value] : result.figures())
-    std::visit([&](const auto& v) { figures[name] = v; }, value);
+  // Not a structured binding: clang before 16 refuses to capture one in a lambda.
+  for (const auto& figure : result.figures()) {
+    const std::string& name = figure.first;
+    std::visit([&](const auto& v) { figures[name] = v; }, figure.second);
+  }
   std::cout << figures.dump() << std::endl;
 
   nlohmann::ordered_json timing;

@@ -149,9 +149,9 @@ void Engine::dispatch(const Origin& origin, wire::Packet&& packet, TimePoint now
         if constexpr (std::is_same_v<T, wire::Ping>)
           detector_.on_ping(origin.from, body);
         else if constexpr (std::is_same_v<T, wire::Ack>)
-          detector_.on_ack(body);
+          detector_.on_ack(origin.from, body);
         else if constexpr (std::is_same_v<T, wire::Nack>)
-          detector_.on_nack(body);
+          detector_.on_nack(origin.from, body);
         else if constexpr (std::is_same_v<T, wire::PingReq>)
           detector_.on_ping_req(origin.from, body, now);
         else if constexpr (std::is_same_v<T, wire::JoinRequest>)

@@ -66,8 +66,17 @@ void FailureDetector::on_ping(const Address& from, const wire::Ping& ping) {
   outbox_.send(from, wire::Ack{ping.seq});
 }
 
-void FailureDetector::on_ack(const wire::Ack& ack) {
+void FailureDetector::on_ack(const Address& from, const wire::Ack& ack) {
   if (probe_ && probe_->seq == ack.seq) {
+    // Only the target, or a relay we asked, can vouch for the target: an ack with a guessed
+    // sequence number from anyone else must not keep a dead member alive.
+    const bool trusted =
+        from == probe_->target_address ||
+        std::find(probe_->relays.begin(), probe_->relays.end(), from) != probe_->relays.end();
+    if (!trusted) {
+      ++ctx_.stats.unexpected;
+      return;
+    }
     if (!probe_->acked) {
       probe_->acked = true;
       health_better();
@@ -83,17 +92,30 @@ void FailureDetector::on_ack(const wire::Ack& ack) {
   // Late acks (after the probe period) are normal under delay; nothing to do.
 }
 
-void FailureDetector::on_nack(const wire::Nack& nack) {
-  if (probe_ && probe_->seq == nack.seq) ++probe_->nacks_received;
+void FailureDetector::on_nack(const Address& from, const wire::Nack& nack) {
+  if (!probe_ || probe_->seq != nack.seq) return;
+  const bool asked =
+      std::find(probe_->relays.begin(), probe_->relays.end(), from) != probe_->relays.end();
+  const bool counted =
+      std::find(probe_->nacked.begin(), probe_->nacked.end(), from) != probe_->nacked.end();
+  if (!asked || counted) return;
+  probe_->nacked.push_back(from);
+  ++probe_->nacks_received;
 }
 
 void FailureDetector::on_ping_req(const Address& from, const wire::PingReq& req, TimePoint now) {
   if (membership_.left()) return;
   const std::uint64_t seq = next_seq_++;
   // Nack within the requester's deadline (80 % of it, for the way back), whatever our own
-  // health; a requester too old to say uses our unstretched timeout.
-  const Duration deadline = req.nack_after_ms != 0 ? std::chrono::milliseconds(req.nack_after_ms)
-                                                   : ctx_.config.protocol.probe_timeout;
+  // health; a requester too old to say uses our unstretched timeout. No honest requester waits
+  // longer than its most stretched probe period: a longer deadline is a forgery that would keep
+  // relay entries alive for weeks.
+  const Duration longest =
+      ctx_.config.protocol.probe_interval * (1 + ctx_.config.protocol.awareness_max);
+  const Duration deadline =
+      req.nack_after_ms != 0
+          ? std::min<Duration>(std::chrono::milliseconds(req.nack_after_ms), longest)
+          : ctx_.config.protocol.probe_timeout;
   relays_[seq] = Relay{from, req.seq, now + deadline * 4 / 5};
   outbox_.send(req.target_address, wire::Ping{seq, req.target});
 }
@@ -113,7 +135,6 @@ void FailureDetector::relay_progress(TimePoint now) {
 // Probing
 
 void FailureDetector::probe_tick(TimePoint now) {
-  next_probe_ = now + scaled(ctx_.config.protocol.probe_interval);
   if (probe_) {
     if (!probe_->acked) {
       ++ctx_.stats.probes_failed;
@@ -135,6 +156,8 @@ void FailureDetector::probe_tick(TimePoint now) {
     }
     probe_.reset();
   }
+  // After the last probe's verdict: this period and its timeout stretch by the same score.
+  next_probe_ = now + scaled(ctx_.config.protocol.probe_interval);
   if (membership_.left()) return;
 
   const std::uint32_t slot = order_.next(
@@ -149,6 +172,7 @@ void FailureDetector::probe_tick(TimePoint now) {
   PendingProbe p;
   p.seq = next_seq_++;
   p.slot = slot;
+  p.target_address = r.address;
   p.target = r.id;
   p.incarnation = r.incarnation;
   p.sent_at = now;
@@ -178,6 +202,7 @@ void FailureDetector::probe_progress(TimePoint now) {
        membership_.sample_alive(ctx_.config.protocol.indirect_probes, target_slot, ctx_.rng)) {
     ++ctx_.stats.indirect_probes_sent;
     ++probe_->nacks_expected;
+    probe_->relays.push_back(membership_.at(relay).address);
     outbox_.send(membership_.at(relay).address, req);
   }
 }

@@ -28,6 +28,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <vector>
 
 namespace convoy::core {
 
@@ -48,8 +49,8 @@ class FailureDetector {
   void start_suspicion(std::uint32_t slot, TimePoint now);
 
   void on_ping(const Address& from, const wire::Ping& ping);
-  void on_ack(const wire::Ack& ack);
-  void on_nack(const wire::Nack& nack);
+  void on_ack(const Address& from, const wire::Ack& ack);
+  void on_nack(const Address& from, const wire::Nack& nack);
   void on_ping_req(const Address& from, const wire::PingReq& req, TimePoint now);
 
   /// Lifeguard's local health score: 0 is healthy.
@@ -72,6 +73,11 @@ class FailureDetector {
     bool indirect_sent = false;
     std::uint32_t nacks_expected = 0;
     std::uint32_t nacks_received = 0;
+    /// Addresses an answer may come from: the target's, and each relay's. A nack counts once
+    /// per relay, so a duplicated nack cannot stand in for one that never came.
+    Address target_address;
+    std::vector<Address> relays;
+    std::vector<Address> nacked;
   };
   /// A PingReq we relay: our own ping's seq → who asked and with which seq.
   struct Relay {

@@ -57,7 +57,10 @@ void Outbox::send_datagram(const Address& to, wire::Body body, std::uint32_t fir
   if (first_slot != MemberTable::kNoSlot) packer.try_add(membership_.update_of(first_slot));
   const std::uint32_t limit = retransmit_limit();
   if (!news_.empty()) {
+    const MemberKey buddy = first_slot != MemberTable::kNoSlot ? key_of_slot(first_slot) : kSelfKey;
     news_.select(limit, [&](MemberKey key) {
+      // Already carried first (the buddy system): this counts as its send, once.
+      if (first_slot != MemberTable::kNoSlot && key == buddy) return BroadcastQueue::Verdict::taken;
       const wire::MemberUpdate u =
           is_self_key(key) ? membership_.self() : membership_.update_of(slot_of_key(key));
       if (!packer.try_add(u)) return BroadcastQueue::Verdict::full;
