@@ -98,6 +98,8 @@ class Engine final : private EngineSink {
   [[nodiscard]] std::uint32_t health_score() const { return detector_.health_score(); }
   /// Rumours still queued for piggybacking (0: nothing left to spread).
   [[nodiscard]] std::size_t pending_broadcasts() const;
+  /// Our own latest state (after leave(): that we left) is still being spread.
+  [[nodiscard]] bool announcing_self() const { return outbox_.announcing_self(); }
 
   // --- Reading ----------------------------------------------------------------------------------
 
