@@ -170,9 +170,9 @@ void Engine::dispatch(const Origin& origin, wire::Packet&& packet, TimePoint now
         else if constexpr (std::is_same_v<T, wire::PushPull>)
           sync_.on_push_pull(origin, body, now);
         else if constexpr (std::is_same_v<T, wire::StoreDigest>)
-          anti_entropy_.on_store_digest(origin, body);
+          anti_entropy_.on_store_digest(origin, body, now);
         else if constexpr (std::is_same_v<T, wire::StoreDigestDetail>)
-          anti_entropy_.on_store_digest_detail(origin, body);
+          anti_entropy_.on_store_digest_detail(origin, body, now);
         else if constexpr (std::is_same_v<T, wire::StoreSync>)
           anti_entropy_.on_store_sync(origin, body, now);
         else if constexpr (std::is_same_v<T, wire::StoreWrite>)

@@ -52,11 +52,11 @@ const std::vector<FuturePlace>& future_places() {
       {"PushPull", valid_push_pull,
        [](pb::Packet& m) -> Message& { return *m.mutable_push_pull(); }, 4},
       {"StoreDigest", valid_digest,
-       [](pb::Packet& m) -> Message& { return *m.mutable_store_digest(); }, 3},
+       [](pb::Packet& m) -> Message& { return *m.mutable_store_digest(); }, 4},
       {"DigestRange", valid_digest,
        [](pb::Packet& m) -> Message& { return *m.mutable_store_digest()->mutable_ranges(0); }, 4},
       {"StoreDigestDetail", valid_detail,
-       [](pb::Packet& m) -> Message& { return *m.mutable_store_digest_detail(); }, 4},
+       [](pb::Packet& m) -> Message& { return *m.mutable_store_digest_detail(); }, 5},
       {"StoreDigestDetail range", valid_detail,
        [](pb::Packet& m) -> Message& {
          return *m.mutable_store_digest_detail()->mutable_ranges(0);
@@ -187,8 +187,9 @@ TEST(Schema, FieldCountsOfTheChangedMessages) {
   EXPECT_EQ(pb::JoinResponse::descriptor()->field_count(), 4);
   EXPECT_EQ(pb::PushPull::descriptor()->field_count(), 3);
   EXPECT_EQ(pb::DigestRange::descriptor()->field_count(), 3);
-  EXPECT_EQ(pb::StoreDigest::descriptor()->field_count(), 1);
-  EXPECT_EQ(pb::StoreDigestDetail::descriptor()->field_count(), 2);
+  EXPECT_EQ(pb::StoreDigest::descriptor()->field_count(), 2);
+  EXPECT_EQ(pb::StoreDigestDetail::descriptor()->field_count(), 3);
+  EXPECT_EQ(pb::StoreSync::descriptor()->field_count(), 3);
   EXPECT_EQ(pb::StoreWrite::descriptor()->field_count(), 11);
   EXPECT_EQ(pb::StoreWriteResult::descriptor()->field_count(), 7);
   EXPECT_EQ(pb::Packet::descriptor()->field_count(), 15);  // 2 lists + 13 bodies

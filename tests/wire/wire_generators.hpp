@@ -327,10 +327,11 @@ template <>
 struct Arbitrary<convoy::wire::StoreDigest> {
   static Gen<convoy::wire::StoreDigest> arbitrary() {
     // 1..4096 ranges.
-    return gen::map(convoy::wire::testgen::digest_ranges(1),
-                    [](std::vector<convoy::wire::DigestRange> r) {
-                      return convoy::wire::StoreDigest{std::move(r)};
-                    });
+    return gen::apply(
+        [](std::vector<convoy::wire::DigestRange> r, std::uint64_t exchange) {
+          return convoy::wire::StoreDigest{std::move(r), exchange};
+        },
+        convoy::wire::testgen::digest_ranges(1), gen::arbitrary<std::uint64_t>());
   }
 };
 
@@ -339,11 +340,13 @@ struct Arbitrary<convoy::wire::StoreDigestDetail> {
   static Gen<convoy::wire::StoreDigestDetail> arbitrary() {
     // 0..4096 ranges (the decoder sets no lower bound on a detail).
     return gen::apply(
-        [](std::vector<convoy::wire::DigestRange> r, std::vector<convoy::wire::OwnerVersion> o) {
-          return convoy::wire::StoreDigestDetail{std::move(r), std::move(o)};
+        [](std::vector<convoy::wire::DigestRange> r, std::vector<convoy::wire::OwnerVersion> o,
+           std::uint64_t exchange) {
+          return convoy::wire::StoreDigestDetail{std::move(r), std::move(o), exchange};
         },
         convoy::wire::testgen::digest_ranges(0),
-        gen::arbitrary<std::vector<convoy::wire::OwnerVersion>>());
+        gen::arbitrary<std::vector<convoy::wire::OwnerVersion>>(),
+        gen::arbitrary<std::uint64_t>());
   }
 };
 
@@ -351,11 +354,13 @@ template <>
 struct Arbitrary<convoy::wire::StoreSync> {
   static Gen<convoy::wire::StoreSync> arbitrary() {
     return gen::apply(
-        [](std::vector<convoy::wire::StoreSnapshot> s, std::vector<convoy::wire::OwnerVersion> w) {
-          return convoy::wire::StoreSync{std::move(s), std::move(w)};
+        [](std::vector<convoy::wire::StoreSnapshot> s, std::vector<convoy::wire::OwnerVersion> w,
+           std::uint64_t exchange) {
+          return convoy::wire::StoreSync{std::move(s), std::move(w), exchange};
         },
         gen::scale(0.3, gen::arbitrary<std::vector<convoy::wire::StoreSnapshot>>()),
-        gen::arbitrary<std::vector<convoy::wire::OwnerVersion>>());
+        gen::arbitrary<std::vector<convoy::wire::OwnerVersion>>(),
+        gen::arbitrary<std::uint64_t>());
   }
 };
 

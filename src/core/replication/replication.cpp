@@ -216,7 +216,9 @@ WriteResult Replication::erase(std::string_view key, std::optional<Expectation> 
 void Replication::observe_own_epoch(std::uint64_t epoch) {
   if (epoch <= own_.epoch()) return;  // ours, or older: our replicas replace it
   const std::uint64_t old_epoch = own_.epoch();
-  own_.rebase(epoch_above(epoch, old_epoch));
+  const std::uint64_t next = epoch_above(epoch, old_epoch);
+  if (next <= old_epoch) return;  // the counter is at its top: nothing higher to move to
+  own_.rebase(next);
   ++ctx_.stats.store_epoch_raises;
   DurableChange change;
   change.store_epoch = own_.epoch();
