@@ -89,6 +89,12 @@ int main(int argc, char** argv) {
   sim->add_option("--eager-peers", options.config.dissemination.eager_peers,
                   "Members each member pushes new updates to at once (0: piggyback only)")
       ->check(CLI::Range(0, 16));
+  sim->add_option("--suspicion-mult", options.config.protocol.suspicion_mult,
+                  "Minimum suspicion timeout, in probe periods × max(1, log10 N)");
+  sim->add_option("--suspicion-max-mult", options.config.protocol.suspicion_max_mult,
+                  "Unconfirmed suspicion timeout, as a multiple of the minimum");
+  sim->add_option("--confirmations", options.config.protocol.suspicion_confirmations,
+                  "Independent confirmations that bring a suspicion down to the minimum");
   sim->add_option("--k", options.config.protocol.indirect_probes,
                   "Indirect probes per failed probe")
       ->check(CLI::Range(0, 32));

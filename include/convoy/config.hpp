@@ -23,9 +23,16 @@ struct ProtocolConfig {
   std::chrono::nanoseconds probe_timeout = std::chrono::milliseconds(500);
   /// k: relays asked to probe a target that missed its direct ack.
   std::uint32_t indirect_probes = 3;
-  /// A suspect not refuted within suspicion_mult × max(1, log10 N) × probe_interval is declared
-  /// dead (memberlist's formula; the timeout is fixed when the suspicion starts).
-  double suspicion_mult = 4.0;
+  /// Lifeguard's dynamic suspicion. A suspect not refuted in time is declared dead; the time
+  /// starts at suspicion_max_mult × the minimum and shrinks logarithmically towards the minimum,
+  /// suspicion_mult × max(1, log10 N) × probe_interval, as `suspicion_confirmations` other
+  /// members independently report the same suspicion (their probes failed too). An unconfirmed
+  /// suspicion — one member with a bad link — gets the long timeout; a real crash, which every
+  /// prober sees, the short one.
+  double suspicion_mult = 1.0;
+  double suspicion_max_mult = 6.0;
+  /// Confirmations that bring a suspicion's timeout down to the minimum; 0: always the minimum.
+  std::uint32_t suspicion_confirmations = 3;
   /// Upper bound of the local health score; probe interval and timeout are multiplied by
   /// (1 + score).
   std::uint32_t awareness_max = 8;

@@ -205,7 +205,16 @@ bool Engine::apply(const wire::MemberUpdate& news, TimePoint now, Provenance pro
     return false;
   }
   const std::optional<MemberChange> change = membership_.merge(news, now, provenance);
-  if (!change) return false;
+  if (!change) {
+    // Not news about the member's state, but maybe another member's report of the suspicion
+    // we hold: it shortens the timeout, and is passed on so that everyone counts it.
+    if (!membership_.confirms(news)) return false;
+    const std::uint32_t slot = membership_.find(news.id);
+    if (!detector_.confirm_suspicion(slot, news.reporter, now)) return false;
+    membership_.set_reporter(slot, news.reporter);
+    spread_member(slot);
+    return true;
+  }
   react(*change, now);
   return true;
 }
@@ -287,7 +296,8 @@ void Engine::react(const MemberChange& change, TimePoint now) {
     sync_.member_found(membership_.at(slot).address, now);
     detector_.track(slot);
     emit_member(Event::Kind::member_joined, slot);
-    if (change.after == MemberStatus::suspect) detector_.start_suspicion(slot, now);
+    if (change.after == MemberStatus::suspect)
+      detector_.start_suspicion(slot, membership_.at(slot).reporter, now);
     if (change.spread) spread_member(slot);
     return;
   }
@@ -314,7 +324,7 @@ void Engine::react(const MemberChange& change, TimePoint now) {
       break;
     case MemberStatus::suspect:
       if (!is_active(before)) detector_.track(slot);
-      detector_.start_suspicion(slot, now);
+      detector_.start_suspicion(slot, membership_.at(slot).reporter, now);
       emit_member(Event::Kind::member_suspect, slot);
       break;
     case MemberStatus::dead:

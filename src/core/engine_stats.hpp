@@ -48,6 +48,10 @@ struct EngineStats {
   std::uint64_t eager_pushes = 0;
   std::uint64_t eager_prunes = 0;
   std::uint64_t eager_grafts = 0;
+  /// Independent reports of a suspicion we held, each shortening its timeout (Lifeguard).
+  std::uint64_t suspicion_confirmations = 0;
+  /// Probes spent checking a suspicion heard from another member (instead of the next in turn).
+  std::uint64_t verification_probes = 0;
 
   /// Adds another node's counters (cluster totals). Kept beside the fields so a new counter is
   /// summed by the same edit that adds it.
@@ -80,6 +84,8 @@ struct EngineStats {
     eager_pushes += o.eager_pushes;
     eager_prunes += o.eager_prunes;
     eager_grafts += o.eager_grafts;
+    suspicion_confirmations += o.suspicion_confirmations;
+    verification_probes += o.verification_probes;
     return *this;
   }
 

@@ -14,7 +14,11 @@ ScenarioResult run_crash(const ScenarioOptions& o) {
   std::vector<std::optional<core::TimePoint>> detected(o.nodes);
   std::int64_t false_positives = 0;
   std::set<MemberId> falsely_dead;
+  std::optional<core::TimePoint> first_suspicion;
   cluster.on_event = [&](const ObservedEvent& e) {
+    if (crashed && e.event.kind == convoy::Event::Kind::member_suspect &&
+        e.event.member == cluster.id(victim) && !first_suspicion)
+      first_suspicion = e.at;
     if (e.event.kind != convoy::Event::Kind::member_dead) return;
     if (crashed && e.event.member == cluster.id(victim)) {
       if (!detected[e.slot]) detected[e.slot] = e.at;
@@ -55,6 +59,8 @@ ScenarioResult run_crash(const ScenarioOptions& o) {
   r.add("live_members", static_cast<std::int64_t>(o.nodes - 1));
   r.add("detected_by", count);
   r.add("all_detected", count == static_cast<std::int64_t>(o.nodes - 1));
+  // Detection is first suspicion (a probe of the victim failed) plus the suspicion timeout.
+  r.add("first_suspicion_s", first_suspicion ? seconds(*first_suspicion - crash_at) : -1.0);
   r.add("first_detection_s", count ? seconds(first) : -1.0);
   r.add("last_detection_s", count ? seconds(last) : -1.0);
   r.add("false_positives", false_positives);

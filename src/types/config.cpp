@@ -38,7 +38,7 @@ Config Config::wan() {
   Config c;
   c.protocol.probe_interval = 5s;
   c.protocol.probe_timeout = 3s;
-  c.protocol.suspicion_mult = 6.0;
+  c.protocol.suspicion_mult = 1.5;
   c.protocol.push_pull_interval = 60s;
   c.protocol.post_join_sync = 10s;
   c.protocol.reconnect_interval = 30s;
@@ -56,7 +56,6 @@ Config Config::local() {
   Config c;
   c.protocol.probe_interval = 1s;
   c.protocol.probe_timeout = 200ms;
-  c.protocol.suspicion_mult = 3.0;
   c.protocol.push_pull_interval = 15s;
   c.protocol.post_join_sync = 2s;
   c.protocol.reconnect_interval = 5s;
@@ -85,8 +84,12 @@ std::optional<ConfigError> Config::validate() const {
                        "must be shorter than protocol.probe_interval (" + text(p.probe_interval) +
                            "), which must leave room for indirect probes"};
   if (p.indirect_probes > 32) return ConfigError{"protocol.indirect_probes", "must be ≤ 32"};
-  if (!(p.suspicion_mult >= 1.0 && p.suspicion_mult <= 100.0))
-    return ConfigError{"protocol.suspicion_mult", "must be between 1 and 100"};
+  if (!(p.suspicion_mult >= 0.5 && p.suspicion_mult <= 100.0))
+    return ConfigError{"protocol.suspicion_mult", "must be between 0.5 and 100"};
+  if (!(p.suspicion_max_mult >= 1.0 && p.suspicion_max_mult <= 100.0))
+    return ConfigError{"protocol.suspicion_max_mult", "must be between 1 and 100"};
+  if (p.suspicion_confirmations > 32)
+    return ConfigError{"protocol.suspicion_confirmations", "must be ≤ 32"};
   if (p.awareness_max > kMaxAwareness)
     return ConfigError{"protocol.awareness_max", "must be ≤ " + std::to_string(kMaxAwareness)};
   if (!positive(p.push_pull_interval))

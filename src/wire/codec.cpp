@@ -104,6 +104,10 @@ void to_pb(const MemberUpdate& u, pb::MemberUpdate& out) {
   out.set_status(static_cast<pb::MemberStatus>(u.status));
   set_ip(*out.mutable_ip(), u.address);
   out.set_port(u.address.port);
+  if (u.status == MemberStatus::suspect) {
+    out.set_reporter_hi(u.reporter.hi);
+    out.set_reporter_lo(u.reporter.lo);
+  }
 }
 
 void to_pb(const StoreItem& item, pb::StoreItem& out) {
@@ -282,6 +286,10 @@ bool from_pb(const pb::MemberUpdate& in, MemberUpdate& out) {
   if (out.id.is_nil()) return false;
   out.incarnation = in.incarnation();
   out.status = static_cast<MemberStatus>(status);
+  // A reporter means something only in suspect news: elsewhere it is dropped, so equal news
+  // compares equal whoever relayed it.
+  out.reporter = out.status == MemberStatus::suspect ? MemberId{in.reporter_hi(), in.reporter_lo()}
+                                                     : MemberId{};
   return from_pb(in.ip(), in.port(), out.address);
 }
 

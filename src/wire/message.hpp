@@ -21,6 +21,9 @@ struct MemberUpdate {
   std::uint64_t incarnation = 0;
   MemberStatus status = MemberStatus::alive;
   Address address;
+  /// Suspect news only: the member whose probe failed (nil otherwise, or when unknown). Distinct
+  /// reporters confirm a suspicion and shorten it (Lifeguard's dynamic suspicion).
+  MemberId reporter{};
 
   friend bool operator==(const MemberUpdate&, const MemberUpdate&) = default;
 };
@@ -210,16 +213,16 @@ struct StoreWriteResult {
   enum class Outcome : std::uint8_t { done = 1, conflict = 2, failed = 3 };
   std::uint64_t request = 0;
   Outcome outcome = Outcome::failed;
-  StoreItem item;     ///< the item after the write (done) or as it is (conflict)
-  std::string error;  ///< why, when failed
-  MemberId owner;     ///< who answers
+  StoreItem item;           ///< the item after the write (done) or as it is (conflict)
+  std::string error;        ///< why, when failed
+  MemberId owner;           ///< who answers
   std::uint64_t epoch = 0;  ///< the store epoch of `item`
   friend bool operator==(const StoreWriteResult&, const StoreWriteResult&) = default;
 };
 
-using Body = std::variant<Ping, Ack, Nack, PingReq, Gossip, JoinRequest, JoinResponse, PushPull,
-                          StoreDigest, StoreDigestDetail, StoreSync, StoreWrite, StoreWriteResult,
-                          Push, Prune>;
+using Body =
+    std::variant<Ping, Ack, Nack, PingReq, Gossip, JoinRequest, JoinResponse, PushPull, StoreDigest,
+                 StoreDigestDetail, StoreSync, StoreWrite, StoreWriteResult, Push, Prune>;
 
 /// One datagram or stream message: a body plus piggybacked membership updates and store deltas
 /// (membership first: it decides who is in the cluster).

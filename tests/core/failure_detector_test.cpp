@@ -682,8 +682,9 @@ TEST(FailureDetector, QueuedSuspicionIsNotCarriedTwiceInAPing) {
 // =============================================================================================
 // 7. Suspicion expiry
 
-/// Every ping is acked (no probe fails), so suspicions come only from the test. Timeout:
-/// 4 × max(1, log10 N) × 1 s, N counting ourselves and every alive or suspect member.
+/// Every ping is acked (no probe fails), so suspicions come only from the test. An unconfirmed
+/// suspicion's timeout: 6 × 1 × max(1, log10 N) × 1 s, N counting ourselves and every alive or
+/// suspect member.
 struct ExpiryCase {
   std::uint64_t cluster;
   Duration timeout;
@@ -750,8 +751,147 @@ TEST_P(SuspicionExpiry, RefutedSuspectStaysAlive) {
 }
 
 INSTANTIATE_TEST_SUITE_P(FailureDetector, SuspicionExpiry,
-                         ::testing::Values(ExpiryCase{2, 4s}, ExpiryCase{10, 4s},
-                                           ExpiryCase{100, 8s}, ExpiryCase{1000, 12s}));
+                         ::testing::Values(ExpiryCase{2, 6s}, ExpiryCase{10, 6s},
+                                           ExpiryCase{100, 12s}, ExpiryCase{1000, 18s}));
+
+// =============================================================================================
+// 8. Lifeguard's dynamic suspicion: confirmations and verification probes
+
+wire::MemberUpdate suspect_by(std::uint64_t n, std::uint64_t inc, std::uint64_t reporter) {
+  wire::MemberUpdate u = update(n, inc, MemberStatus::suspect);
+  u.reporter = mid(reporter);
+  return u;
+}
+
+/// Whether the engine sent, since stamp `from`, suspect news of `n` naming `reporter`.
+std::size_t sent_suspicions_by(const Driver& d, std::size_t from, std::uint64_t n,
+                               std::uint64_t reporter) {
+  std::size_t count = 0;
+  for (std::size_t i = from; i < d.env.sent.size(); ++i)
+    for (const wire::MemberUpdate& u : d.env.sent[i].packet.updates)
+      if (u.id == mid(n) && u.status == MemberStatus::suspect && u.reporter == mid(reporter))
+        ++count;
+  return count;
+}
+
+/// N = 100: the minimum is 2 s, an unconfirmed suspicion 12 s, 3 confirmations needed. Member
+/// 2 is suspected by member 50 at t; the pings of member 1 are all acked.
+class DynamicSuspicion : public SuspicionExpiry {
+ protected:
+  DynamicSuspicion() = default;
+  void suspect_at(TimePoint t) {
+    d.run_to(t);
+    d.gossip({suspect_by(2, 0, 50)});
+  }
+  [[nodiscard]] TimePoint dies_at(TimePoint limit) {
+    const bool died = d.run_until([&] { return d.status(2) == MemberStatus::dead; }, limit);
+    return died ? d.now : TimePoint::max();
+  }
+};
+
+TEST_P(DynamicSuspicion, EnoughConfirmationsBringTheTimeoutDownToTheMinimum) {
+  const TimePoint t = d.now;
+  suspect_at(t);
+  for (std::uint64_t r : {51u, 52u, 53u}) {
+    d.run_to(d.now + 100ms);
+    d.gossip({suspect_by(2, 0, r)});
+  }
+  EXPECT_EQ(d.engine.stats().suspicion_confirmations, 3u);
+  d.run_to(t + 2s - 1ns);
+  EXPECT_EQ(d.status(2), MemberStatus::suspect);
+  d.run_to(t + 2s);
+  EXPECT_EQ(d.status(2), MemberStatus::dead);
+}
+
+TEST_P(DynamicSuspicion, OneConfirmationHalvesTheWayFromMaximumToMinimum) {
+  // 12 s − (12 s − 2 s) × ln 2 / ln 4 = 7 s.
+  const TimePoint t = d.now;
+  suspect_at(t);
+  d.run_to(t + 1s);
+  d.gossip({suspect_by(2, 0, 51)});
+  EXPECT_EQ(dies_at(t + 30s), t + 7s);
+}
+
+TEST_P(DynamicSuspicion, RepeatedReportsAndTheFirstReporterDoNotConfirm) {
+  const TimePoint t = d.now;
+  suspect_at(t);
+  for (int i = 0; i < 3; ++i) {
+    d.run_to(d.now + 100ms);
+    d.gossip({suspect_by(2, 0, 50), suspect_by(2, 0, 51)});
+  }
+  EXPECT_EQ(d.engine.stats().suspicion_confirmations, 1u);
+  EXPECT_EQ(dies_at(t + 30s), t + 7s);
+}
+
+TEST_P(DynamicSuspicion, AReportOfAnOlderIncarnationOrWithoutReporterDoesNotConfirm) {
+  const TimePoint t = d.now;
+  d.gossip({suspect_by(2, 1, 50)});
+  d.run_to(t + 100ms);
+  d.gossip({suspect_by(2, 0, 51), update(2, 1, MemberStatus::suspect)});
+  EXPECT_EQ(d.engine.stats().suspicion_confirmations, 0u);
+  EXPECT_EQ(dies_at(t + 30s), t + 12s);
+}
+
+TEST_P(DynamicSuspicion, AConfirmationIsPassedOnUntilEnoughAreKnown) {
+  suspect_at(d.now);
+  const std::size_t before = d.env.sent.size();
+  for (std::uint64_t r : {51u, 52u, 53u, 54u}) {
+    d.run_to(d.now + 100ms);
+    d.gossip({suspect_by(2, 0, r)});
+  }
+  d.run_to(d.now + 1s);
+  // Pushed at once to the eager peers, the first three; the fourth changes nothing.
+  EXPECT_GT(sent_suspicions_by(d, before, 2, 51), 0u);
+  EXPECT_GT(sent_suspicions_by(d, before, 2, 53), 0u);
+  EXPECT_EQ(sent_suspicions_by(d, before, 2, 54), 0u);
+}
+
+TEST_P(DynamicSuspicion, ARefutationEndsAConfirmedSuspicion) {
+  const TimePoint t = d.now;
+  suspect_at(t);
+  for (std::uint64_t r : {51u, 52u, 53u}) d.gossip({suspect_by(2, 0, r)});
+  d.run_to(t + 1s);
+  d.gossip({update(2, 1, MemberStatus::alive)});
+  d.run_to(t + 20s);
+  EXPECT_EQ(d.status(2), MemberStatus::alive);
+  EXPECT_EQ(d.env.count(Event::Kind::member_dead, mid(2)), 0u);
+}
+
+INSTANTIATE_TEST_SUITE_P(FailureDetector, DynamicSuspicion,
+                         ::testing::Values(ExpiryCase{100, 12s}));
+
+TEST(FailureDetector, OwnFailedProbeNamesUsAsTheReporter) {
+  Driver d;
+  d.start();
+  d.gossip(alive_members(2, 5));
+  // Nobody answers: the first probe fails, and the suspicion it raises names member 1.
+  d.run_to(d.now + 3s);
+  bool named = false;
+  for (std::uint64_t n = 2; n <= 5; ++n) named = named || sent_suspicions_by(d, 0, n, 1) > 0;
+  EXPECT_TRUE(named);
+}
+
+TEST(FailureDetector, ASuspicionHeardFromAnotherIsCheckedByTheNextProbe) {
+  // Four others: three times the 3 confirmations needed is more than them all, so member 1
+  // always verifies.
+  Driver d;
+  d.start();
+  d.gossip(alive_members(2, 5));
+  d.respond = [&](const Sent& s) {
+    if (const auto* ping = std::get_if<wire::Ping>(&s.packet.body))
+      d.deliver(wire::Packet{wire::Ack{ping->seq}, {}, {}}, s.to);
+  };
+  d.run_to(d.now + 2500ms);
+  for (int round = 0; round < 4; ++round) {
+    // Each time member 3 is suspected anew (by member 4), member 1's next ping goes to it.
+    const std::size_t pings = d.count_of<wire::Ping>();
+    d.gossip({suspect_by(3, static_cast<std::uint64_t>(round) * 2, 4)});
+    ASSERT_TRUE(d.run_until([&] { return d.count_of<wire::Ping>() > pings; }, d.now + 2s));
+    EXPECT_EQ(d.body<wire::Ping>(d.sent_of<wire::Ping>()[pings]).target, mid(3)) << round;
+    d.gossip({update(3, static_cast<std::uint64_t>(round) * 2 + 1, MemberStatus::alive)});
+  }
+  EXPECT_EQ(d.engine.stats().verification_probes, 4u);
+}
 
 }  // namespace
 }  // namespace convoy

@@ -43,7 +43,10 @@ TEST(Config, ValidateNamesTheOffendingField) {
       {"protocol.probe_timeout", [](Config& c) { c.protocol.probe_timeout = 1s; }},  // = interval
       {"protocol.probe_timeout", [](Config& c) { c.protocol.probe_timeout = 2s; }},
       {"protocol.indirect_probes", [](Config& c) { c.protocol.indirect_probes = 33; }},
-      {"protocol.suspicion_mult", [](Config& c) { c.protocol.suspicion_mult = 0.5; }},
+      {"protocol.suspicion_mult", [](Config& c) { c.protocol.suspicion_mult = 0.4; }},
+      {"protocol.suspicion_max_mult", [](Config& c) { c.protocol.suspicion_max_mult = 0.9; }},
+      {"protocol.suspicion_confirmations",
+       [](Config& c) { c.protocol.suspicion_confirmations = 33; }},
       {"protocol.suspicion_mult", [](Config& c) { c.protocol.suspicion_mult = 0.0 / 0.0; }},
       {"protocol.awareness_max", [](Config& c) { c.protocol.awareness_max = 65; }},
       {"protocol.push_pull_interval", [](Config& c) { c.protocol.push_pull_interval = -1s; }},

@@ -168,6 +168,8 @@ TEST(Schema, Version2FieldsHaveTheirDocumentedNumbersAndTypes) {
   expect_field(pb::StoreWriteResult::descriptor(), 5, "owner_hi", F::TYPE_FIXED64);
   expect_field(pb::StoreWriteResult::descriptor(), 6, "owner_lo", F::TYPE_FIXED64);
   expect_field(pb::StoreWriteResult::descriptor(), 7, "epoch", F::TYPE_UINT64);
+  expect_field(pb::MemberUpdate::descriptor(), 7, "reporter_hi", F::TYPE_FIXED64);
+  expect_field(pb::MemberUpdate::descriptor(), 8, "reporter_lo", F::TYPE_FIXED64);
 }
 
 // Version 1's flat digest fields are retired, never reused: a number reused with another type
@@ -192,6 +194,7 @@ TEST(Schema, FieldCountsOfTheChangedMessages) {
   EXPECT_EQ(pb::StoreSync::descriptor()->field_count(), 3);
   EXPECT_EQ(pb::StoreWrite::descriptor()->field_count(), 11);
   EXPECT_EQ(pb::StoreWriteResult::descriptor()->field_count(), 7);
+  EXPECT_EQ(pb::MemberUpdate::descriptor()->field_count(), 8);
   EXPECT_EQ(pb::Push::descriptor()->field_count(), 2);
   EXPECT_EQ(pb::Prune::descriptor()->field_count(), 2);
   EXPECT_EQ(pb::Packet::descriptor()->field_count(), 17);  // 2 lists + 15 bodies

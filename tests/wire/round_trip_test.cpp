@@ -93,6 +93,33 @@ TEST(CodecRoundTrip, ExtremeValues) {
   expect_round_trip(Packet{PingReq{~0ULL, u.id, u.address, ~0U}, {u}, {}});
 }
 
+// The reporter of a suspicion travels with suspect news only: 18 bytes there, nothing
+// elsewhere, and a reporter forged onto other news is dropped, not believed.
+TEST(CodecRoundTrip, OnlySuspectNewsCarriesItsReporter) {
+  MemberUpdate u;
+  u.id = MemberId{7, 9};
+  u.incarnation = 3;
+  u.status = MemberStatus::suspect;
+  u.address = *Address::parse("10.0.0.1:7946");
+  u.reporter = MemberId{~0ULL, 5};
+  expect_round_trip(Packet{Gossip{}, {u}, {}});
+  MemberUpdate anonymous = u;
+  anonymous.reporter = MemberId{};
+  EXPECT_EQ(encoded_size(u), encoded_size(anonymous) + 18);
+  for (MemberStatus s :
+       {MemberStatus::alive, MemberStatus::dead, MemberStatus::left, MemberStatus::evicted}) {
+    MemberUpdate other = u;
+    other.status = s;
+    MemberUpdate plain = other;
+    plain.reporter = MemberId{};
+    EXPECT_EQ(encoded_size(other), encoded_size(plain)) << to_string(s);
+    const Bytes bytes = encode(Packet{Gossip{}, {other}, {}});
+    const DecodeResult r = decode(bytes, bytes.size());
+    ASSERT_TRUE(r.packet.has_value());
+    EXPECT_TRUE(r.packet->updates.at(0).reporter.is_nil()) << to_string(s);
+  }
+}
+
 TEST(CodecRoundTrip, StoreExtremes) {
   const std::uint64_t max = ~0ULL;
   const StoreItem longest{std::string(256, '\xff'), std::string(20000, '\0'), max, false};

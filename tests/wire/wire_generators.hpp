@@ -169,14 +169,18 @@ struct Arbitrary<convoy::wire::MemberUpdate> {
   static Gen<convoy::wire::MemberUpdate> arbitrary() {
     using convoy::MemberStatus;
     return gen::apply(
-        [](convoy::MemberId id, std::uint64_t inc, MemberStatus s, convoy::Address a) {
-          return convoy::wire::MemberUpdate{id, inc, s, a};
+        [](convoy::MemberId id, std::uint64_t inc, MemberStatus s, convoy::Address a,
+           convoy::MemberId reporter) {
+          // Only suspect news carries a reporter (nil included: a suspicion of unknown origin).
+          if (s != MemberStatus::suspect) reporter = convoy::MemberId{};
+          return convoy::wire::MemberUpdate{id, inc, s, a, reporter};
         },
         // No real member has the nil id, and decode rejects it.
         convoy::wire::testgen::owner(), gen::arbitrary<std::uint64_t>(),
         gen::element(MemberStatus::alive, MemberStatus::suspect, MemberStatus::dead,
                      MemberStatus::left, MemberStatus::evicted),
-        gen::arbitrary<convoy::Address>());
+        gen::arbitrary<convoy::Address>(),
+        gen::oneOf(gen::just(convoy::MemberId{}), convoy::wire::testgen::owner()));
   }
 };
 

@@ -48,7 +48,8 @@ inline std::ostream& operator<<(std::ostream& os, DecodeError e) {
 
 inline std::ostream& operator<<(std::ostream& os, const MemberUpdate& u) {
   return os << '{' << u.id.to_string() << " inc=" << u.incarnation << ' ' << to_string(u.status)
-            << ' ' << u.address.to_string() << '}';
+            << ' ' << u.address.to_string()
+            << (u.reporter.is_nil() ? std::string() : " by " + u.reporter.to_string()) << '}';
 }
 
 inline std::ostream& operator<<(std::ostream& os, const StoreItem& i) {

@@ -37,13 +37,59 @@ void FailureDetector::track(std::uint32_t slot) {
   order_.add(slot, ctx_.rng);
 }
 
-void FailureDetector::start_suspicion(std::uint32_t slot, TimePoint now) {
-  ++ctx_.stats.suspicions_raised;
+Duration FailureDetector::suspicion_timeout(std::size_t confirmations) const {
+  const ProtocolConfig& p = ctx_.config.protocol;
   const double n = static_cast<double>(std::max<std::size_t>(membership_.cluster_size(), 1));
-  const double scale = ctx_.config.protocol.suspicion_mult * std::max(1.0, std::log10(n));
-  const auto timeout =
-      std::chrono::duration_cast<Duration>(ctx_.config.protocol.probe_interval * scale);
-  suspicions_.start(now + timeout, slot, membership_.at(slot).generation);
+  const double min = p.suspicion_mult * std::max(1.0, std::log10(n));
+  if (p.suspicion_confirmations == 0)
+    return std::chrono::duration_cast<Duration>(p.probe_interval * min);
+  const double max = min * p.suspicion_max_mult;
+  // Lifeguard: logarithmic in the confirmations, so the first ones count the most.
+  const double done = std::log(static_cast<double>(confirmations) + 1.0) /
+                      std::log(static_cast<double>(p.suspicion_confirmations) + 1.0);
+  const double periods = std::max(min, max - (max - min) * done);
+  return std::chrono::duration_cast<Duration>(p.probe_interval * periods);
+}
+
+void FailureDetector::start_suspicion(std::uint32_t slot, const MemberId& reporter, TimePoint now) {
+  ++ctx_.stats.suspicions_raised;
+  Suspicion& s = suspects_[slot];
+  s.generation = membership_.at(slot).generation;
+  s.started = now;
+  s.reporters.clear();
+  if (!reporter.is_nil()) s.reporters.push_back(reporter);
+  s.deadline = now + suspicion_timeout(0);
+  suspicions_.start(s.deadline, slot, s.generation);
+  // Heard from another member: with a probability that makes about three times the
+  // confirmations needed check it in their next probe (fewer than needed: 0.6 % of suspicions), so
+  // a real failure is confirmed within a period or two while a false suspicion (one bad link) draws
+  // few probes that could fail by chance.
+  const std::uint32_t k = ctx_.config.protocol.suspicion_confirmations;
+  if (k == 0 || reporter.is_nil() || reporter == membership_.self().id || verify_) return;
+  const std::uint64_t others = std::max<std::size_t>(membership_.cluster_size(), 2) - 1;
+  if (ctx_.rng.below(others) < 3 * std::uint64_t{k}) verify_ = Verify{slot, s.generation};
+}
+
+bool FailureDetector::confirm_suspicion(std::uint32_t slot, const MemberId& reporter,
+                                        TimePoint now) {
+  auto it = suspects_.find(slot);
+  if (it == suspects_.end() || reporter.is_nil()) return false;
+  Suspicion& s = it->second;
+  if (s.generation != membership_.at(slot).generation) return false;
+  if (std::find(s.reporters.begin(), s.reporters.end(), reporter) != s.reporters.end())
+    return false;
+  // The first reporter raised the suspicion; the others confirm it. Past the confirmations
+  // needed, more change nothing and are not passed on.
+  const std::size_t confirmations = s.reporters.empty() ? 0 : s.reporters.size() - 1;
+  if (confirmations >= ctx_.config.protocol.suspicion_confirmations) return false;
+  s.reporters.push_back(reporter);
+  ++ctx_.stats.suspicion_confirmations;
+  const TimePoint deadline = std::max(now, s.started + suspicion_timeout(s.reporters.size() - 1));
+  if (deadline < s.deadline) {
+    s.deadline = deadline;
+    suspicions_.start(deadline, slot, s.generation);
+  }
+  return true;
 }
 
 void FailureDetector::health_worse(std::uint32_t by) {
@@ -151,6 +197,7 @@ void FailureDetector::probe_tick(TimePoint now) {
         wire::MemberUpdate suspect = membership_.update_of(slot);
         suspect.incarnation = probe_->incarnation;
         suspect.status = MemberStatus::suspect;
+        suspect.reporter = membership_.self().id;
         sink_.apply(suspect, now, Provenance::gossip);
       }
     }
@@ -160,12 +207,23 @@ void FailureDetector::probe_tick(TimePoint now) {
   next_probe_ = now + scaled(ctx_.config.protocol.probe_interval);
   if (membership_.left()) return;
 
-  const std::uint32_t slot = order_.next(
-      ctx_.rng, [&](std::uint32_t s) { return membership_.active(s); },
-      [&](std::vector<std::uint32_t>& out) {
-        for (std::uint32_t s = 0; s < membership_.table().capacity(); ++s)
-          if (membership_.active(s)) out.push_back(s);
-      });
+  std::uint32_t slot = ProbeSchedule::kNone;
+  if (verify_ && membership_.occupied(verify_->slot) &&
+      membership_.at(verify_->slot).generation == verify_->generation &&
+      membership_.at(verify_->slot).status == MemberStatus::suspect) {
+    // A suspicion we heard of: this period's probe checks it instead of the round-robin's next
+    // member, which waits one period. The same traffic, and a confirmation (or not) at once.
+    slot = verify_->slot;
+    ++ctx_.stats.verification_probes;
+  } else {
+    slot = order_.next(
+        ctx_.rng, [&](std::uint32_t s) { return membership_.active(s); },
+        [&](std::vector<std::uint32_t>& out) {
+          for (std::uint32_t s = 0; s < membership_.table().capacity(); ++s)
+            if (membership_.active(s)) out.push_back(s);
+        });
+  }
+  verify_.reset();
   if (slot == ProbeSchedule::kNone) return;
 
   const MemberRecord& r = membership_.at(slot);
@@ -209,11 +267,18 @@ void FailureDetector::probe_progress(TimePoint now) {
 
 void FailureDetector::expire_suspicions(TimePoint now) {
   suspicions_.expire_due(now, [&](const SuspicionTimers::Timer& t) {
+    auto it = suspects_.find(t.slot);
+    if (it == suspects_.end()) return;
+    // A timer of an older suspicion of this slot, or one a confirmation brought forward: the
+    // current suspicion keeps its own.
+    if (it->second.generation != t.generation || it->second.deadline != t.deadline) return;
+    suspects_.erase(it);
     if (!membership_.occupied(t.slot)) return;
     const MemberRecord& r = membership_.at(t.slot);
     if (r.generation != t.generation || r.status != MemberStatus::suspect) return;
     wire::MemberUpdate dead = membership_.update_of(t.slot);
     dead.status = MemberStatus::dead;
+    dead.reporter = MemberId{};
     sink_.apply(dead, now, Provenance::gossip);
   });
 }

@@ -28,6 +28,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <unordered_map>
 #include <vector>
 
 namespace convoy::core {
@@ -45,8 +46,14 @@ class FailureDetector {
 
   /// A member became active: it joins the probe rounds.
   void track(std::uint32_t slot);
-  /// A member became suspect: it is declared dead unless refuted in time.
-  void start_suspicion(std::uint32_t slot, TimePoint now);
+  /// A member became suspect (reported by `reporter`, nil if unknown): it is declared dead
+  /// unless refuted in time.
+  void start_suspicion(std::uint32_t slot, const MemberId& reporter, TimePoint now);
+  /// Another member reports the suspicion of `slot` we hold. Returns true if it is a new
+  /// independent confirmation that shortened the timeout (news worth passing on).
+  bool confirm_suspicion(std::uint32_t slot, const MemberId& reporter, TimePoint now);
+  /// The timeout of a suspicion with `confirmations` independent confirmations.
+  [[nodiscard]] Duration suspicion_timeout(std::size_t confirmations) const;
 
   void on_ping(const Address& from, const wire::Ping& ping);
   void on_ack(const Address& from, const wire::Ack& ack);
@@ -79,6 +86,14 @@ class FailureDetector {
     std::vector<Address> relays;
     std::vector<Address> nacked;
   };
+  /// A suspicion we hold: when it started, who reported it (the first is not a confirmation),
+  /// and its current deadline (timers with another deadline are stale).
+  struct Suspicion {
+    std::uint64_t generation = 0;
+    TimePoint started;
+    TimePoint deadline;
+    std::vector<MemberId> reporters;
+  };
   /// A PingReq we relay: our own ping's seq → who asked and with which seq.
   struct Relay {
     Address requester;
@@ -100,6 +115,13 @@ class FailureDetector {
 
   ProbeSchedule order_;
   SuspicionTimers suspicions_;
+  std::unordered_map<std::uint32_t, Suspicion> suspects_;
+  /// A suspicion heard from another member that our next probe checks.
+  struct Verify {
+    std::uint32_t slot = 0;
+    std::uint64_t generation = 0;
+  };
+  std::optional<Verify> verify_;
   std::optional<PendingProbe> probe_;
   std::map<std::uint64_t, Relay> relays_;  // ordered: iteration order decides send order
   std::uint32_t awareness_ = 0;

@@ -30,6 +30,8 @@ struct MemberRecord {
   TimePoint changed_at{};        ///< when status last changed
   Address address;
   MemberStatus status = MemberStatus::alive;
+  /// While suspect: the last member known to suspect it (nil: unknown), carried by the news.
+  MemberId reporter{};
 };
 
 class MemberTable {
@@ -54,6 +56,12 @@ class MemberTable {
   /// Changes a record's state; bumps its generation. Counts follow.
   void update(std::uint32_t slot, std::uint64_t incarnation, MemberStatus status,
               const Address& address, TimePoint now);
+
+  /// Who suspects the member in `slot`: news, not a change of state (the generation stays).
+  void set_reporter(std::uint32_t slot, const MemberId& reporter) {
+    assert(occupied(slot));
+    slots_[slot].reporter = reporter;
+  }
 
   /// Forgets the member in `slot`; the slot may be reused by a later insert.
   void erase(std::uint32_t slot);

@@ -50,6 +50,7 @@ std::optional<MemberChange> Membership::merge(const wire::MemberUpdate& news, Ti
   std::uint32_t slot = members_.find(news.id);
   if (slot == MemberTable::kNoSlot) {
     slot = members_.insert(news.id, news.incarnation, news.status, news.address, now);
+    if (news.status == MemberStatus::suspect) members_.set_reporter(slot, news.reporter);
     if (!is_active(news.status)) {
       // A tombstone for a member we never saw alive: remembered so stale "alive" news about it
       // cannot bring it back, but not worth spreading.
@@ -75,6 +76,7 @@ std::optional<MemberChange> Membership::merge(const wire::MemberUpdate& news, Ti
   const MemberStatus before = cur.status;
   members_.update(slot, news.incarnation, status,
                   status == MemberStatus::alive ? news.address : cur.address, now);
+  members_.set_reporter(slot, status == MemberStatus::suspect ? news.reporter : MemberId{});
   if (!is_active(status)) schedule_reap(slot, now);
   return MemberChange{slot, false, before, status, spreads(provenance, status)};
 }
@@ -85,7 +87,21 @@ void Membership::schedule_reap(std::uint32_t slot, TimePoint now) {
 
 wire::MemberUpdate Membership::update_of(std::uint32_t slot) const {
   const MemberRecord& r = members_.at(slot);
-  return wire::MemberUpdate{r.id, r.incarnation, r.status, r.address};
+  return wire::MemberUpdate{r.id, r.incarnation, r.status, r.address,
+                            r.status == MemberStatus::suspect ? r.reporter : MemberId{}};
+}
+
+bool Membership::confirms(const wire::MemberUpdate& news) const {
+  if (news.status != MemberStatus::suspect || news.reporter.is_nil()) return false;
+  const std::uint32_t slot = members_.find(news.id);
+  if (slot == MemberTable::kNoSlot) return false;
+  const MemberRecord& r = members_.at(slot);
+  return r.status == MemberStatus::suspect && r.incarnation == news.incarnation &&
+         r.reporter != news.reporter;
+}
+
+void Membership::set_reporter(std::uint32_t slot, const MemberId& reporter) {
+  members_.set_reporter(slot, reporter);
 }
 
 void Membership::prefetch(const std::vector<wire::MemberUpdate>& news) const {

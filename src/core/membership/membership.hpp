@@ -94,6 +94,11 @@ class Membership {
   }
   /// The record in `slot` as news.
   [[nodiscard]] wire::MemberUpdate update_of(std::uint32_t slot) const;
+  /// Suspect news that `merge` finds old may still confirm the suspicion we hold: same
+  /// incarnation, a reporter other than the last one we heard of.
+  [[nodiscard]] bool confirms(const wire::MemberUpdate& news) const;
+  /// The suspicion of `slot` was confirmed by `reporter`: later news about it names them.
+  void set_reporter(std::uint32_t slot, const MemberId& reporter);
   /// Starts loading the table cells and records a packet's news will touch (see MemberTable).
   void prefetch(const std::vector<wire::MemberUpdate>& news) const;
 
