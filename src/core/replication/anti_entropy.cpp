@@ -91,7 +91,7 @@ std::vector<std::uint64_t> AntiEntropy::hashes_of(
   }
   if (deep.empty()) return out;
   replication_.for_each_counted([&](const MemberId& owner, const StoreReplica& r) {
-    const std::uint64_t c = StoreDigestState::contribution(owner, r.epoch(), r.version());
+    const std::uint64_t c = StoreDigestState::contribution(owner, standing_of(r));
     if (c == 0) return;
     const std::uint64_t position = StoreDigestState::position(owner);
     for (std::uint32_t level = 2; level <= deepest; ++level) {
@@ -110,7 +110,7 @@ std::vector<AntiEntropy::Children> AntiEntropy::children_of(
   for (std::size_t i = 0; i < ranges.size(); ++i)
     where[range_key(ranges[i].level, ranges[i].index)].push_back(i);
   replication_.for_each_counted([&](const MemberId& owner, const StoreReplica& r) {
-    const std::uint64_t c = StoreDigestState::contribution(owner, r.epoch(), r.version());
+    const std::uint64_t c = StoreDigestState::contribution(owner, standing_of(r));
     if (c == 0) return;
     const std::uint64_t position = StoreDigestState::position(owner);
     for (std::uint32_t level = 0; level < StoreDigestState::kMaxLevel; ++level) {
@@ -163,7 +163,7 @@ void AntiEntropy::on_store_digest(const Origin& origin, const wire::StoreDigest&
   }
   if (!detail.ranges.empty()) {
     replication_.for_each_counted([&](const MemberId& owner, const StoreReplica& r) {
-      if (StoreDigestState::contribution(owner, r.epoch(), r.version()) == 0) return;
+      if (StoreDigestState::contribution(owner, standing_of(r)) == 0) return;
       const std::uint64_t position = StoreDigestState::position(owner);
       for (const wire::DigestRange& d : detail.ranges)
         if (StoreDigestState::in_range(position, d.level, d.index)) {
@@ -216,7 +216,7 @@ void AntiEntropy::on_store_digest_detail(const Origin& origin,
   // Owners in the covered ranges that the peer did not list at all: it holds nothing of them.
   replication_.for_each_counted([&](const MemberId& owner, const StoreReplica& r) {
     if (covered(owner) && !listed.count(owner) &&
-        StoreDigestState::contribution(owner, r.epoch(), r.version()) != 0)
+        StoreDigestState::contribution(owner, standing_of(r)) != 0)
       snapshots.push_back(r.snapshot_since(owner, 0, 0));
   });
   if (snapshots.empty() && wants.empty()) return;

@@ -16,11 +16,10 @@ Replication::Replication(Context& context, const Membership& membership, Subscri
     : ctx_(context), membership_(membership), subscribers_(subscribers), own_(epoch) {}
 
 void Replication::restore(const RestoredState& restored, TimePoint now) {
-  const std::uint64_t old_epoch = own_.epoch();
-  const std::uint64_t old_version = own_.version();
+  const StoreStanding before = standing_of(own_);
   own_ = StoreReplica(restored.store_epoch);
   own_.restore(restored.store_version, restored.gc_version, restored.items, now);
-  digest_.change(membership_.self().id, old_epoch, old_version, own_.epoch(), own_.version());
+  digest_.change(membership_.self().id, before, standing_of(own_));
 }
 
 DurableChange Replication::durable_now() const {
@@ -76,13 +75,13 @@ bool Replication::counted(MemberKey owner) const {
 void Replication::member_activated(std::uint32_t slot) {
   const StoreReplica* r = replica_of_slot(slot);
   if (r == nullptr) return;
-  digest_.change(membership_.at(slot).id, 0, 0, r->epoch(), r->version());
+  digest_.change(membership_.at(slot).id, StoreStanding{}, standing_of(*r));
 }
 
 void Replication::member_deactivated(std::uint32_t slot) {
   const StoreReplica* r = replica_of_slot(slot);
   if (r == nullptr) return;
-  digest_.change(membership_.at(slot).id, r->epoch(), r->version(), 0, 0);
+  digest_.change(membership_.at(slot).id, standing_of(*r), StoreStanding{});
 }
 
 void Replication::member_reaped(std::uint32_t slot) {
@@ -102,8 +101,7 @@ bool Replication::change_replica(MemberKey owner, Spread spread, Change&& change
     replicas_[slot] = std::make_unique<StoreReplica>();
     r = replicas_[slot].get();
   }
-  const std::uint64_t old_epoch = r->epoch();
-  const std::uint64_t old_version = r->version();
+  const StoreStanding before = standing_of(*r);
   const bool counts = counted(owner);
   const MemberId owner_id_value = owner_id(owner);
   StoreReplica::ChangeSink sink = [&](const StoreReplica::Change& c) {
@@ -124,8 +122,8 @@ bool Replication::change_replica(MemberKey owner, Spread spread, Change&& change
   const bool changed = change(*r, sink);
   // Only the owner hands out versions of its own store, one after another: no gap, ever.
   assert(!is_self_key(owner) || r->max_seen() == r->version());
-  if (counts && (old_epoch != r->epoch() || old_version != r->version()))
-    digest_.change(owner_id_value, old_epoch, old_version, r->epoch(), r->version());
+  if (const StoreStanding after = standing_of(*r); counts && before != after)
+    digest_.change(owner_id_value, before, after);
   return changed;
 }
 
@@ -219,15 +217,15 @@ WriteResult Replication::erase(std::string_view key, std::optional<Expectation> 
 
 void Replication::observe_own_epoch(std::uint64_t epoch) {
   if (epoch <= own_.epoch()) return;  // ours, or older: our replicas replace it
-  const std::uint64_t old_epoch = own_.epoch();
-  const std::uint64_t next = epoch_above(epoch, old_epoch);
-  if (next <= old_epoch) return;  // the counter is at its top: nothing higher to move to
+  const StoreStanding before = standing_of(own_);
+  const std::uint64_t next = epoch_above(epoch, before.epoch);
+  if (next <= before.epoch) return;  // the counter is at its top: nothing higher to move to
   own_.rebase(next);
   ++ctx_.stats.store_epoch_raises;
   DurableChange change;
   change.store_epoch = own_.epoch();
   ctx_.env.make_durable(change);
-  digest_.change(membership_.self().id, old_epoch, own_.version(), own_.epoch(), own_.version());
+  digest_.change(membership_.self().id, before, standing_of(own_));
   // Every item again, under the new epoch: a replica that takes one resets to this epoch, and
   // anti-entropy completes it.
   own_.for_each_held([&](const wire::StoreItem& item) { news_.enqueue(kSelfKey, item.key); });

@@ -9,11 +9,14 @@
 //
 // The root and the 64 level-1 ranges are kept up to date incrementally; deeper ranges are
 // computed on demand by whoever descends into them (anti-entropy, only where hashes differ).
-// A store never written (watermark 0) contributes nothing, whatever its epoch: the many empty
-// stores of a large cluster cost nothing and agree everywhere, and an owner's own empty store
-// agrees with replicas that have never heard of it.
+// A store that holds nothing at watermark 0 contributes nothing, whatever its epoch: the many
+// empty stores of a large cluster cost nothing and agree everywhere, and an owner's own empty
+// store agrees with replicas that have never heard of it. A replica at watermark 0 that holds
+// items (rumours above a lost first write) does contribute: if its owner has meanwhile restarted
+// into a new, still empty life, that difference is the only sign the replica is stale.
 #pragma once
 
+#include "core/replication/store_replica.hpp"
 #include "wire/codec.hpp"
 
 #include <convoy/member_id.hpp>
@@ -22,6 +25,18 @@
 #include <cstdint>
 
 namespace convoy::core {
+
+/// Where one owner's store stands in a replica, as far as the digest is concerned.
+struct StoreStanding {
+  std::uint64_t epoch = 0;
+  std::uint64_t version = 0;  // the watermark
+  bool holds_items = false;   // anything at all, tombstones and items above the watermark too
+  friend bool operator==(const StoreStanding&, const StoreStanding&) = default;
+};
+
+[[nodiscard]] inline StoreStanding standing_of(const StoreReplica& r) {
+  return StoreStanding{r.epoch(), r.version(), !r.empty()};
+}
 
 class StoreDigestState {
  public:
@@ -41,18 +56,15 @@ class StoreDigestState {
     return index_at(position, level) == index;
   }
 
-  /// Contribution of one owner; zero for a store never written.
-  [[nodiscard]] static std::uint64_t contribution(const MemberId& owner, std::uint64_t epoch,
-                                                  std::uint64_t version) {
-    if (version == 0) return 0;
-    return mix(owner.hi ^ mix(owner.lo ^ mix(epoch ^ mix(version))));
+  /// Contribution of one owner; zero for a store that holds nothing at watermark 0.
+  [[nodiscard]] static std::uint64_t contribution(const MemberId& owner, const StoreStanding& s) {
+    if (s.version == 0 && !s.holds_items) return 0;
+    return mix(owner.hi ^ mix(owner.lo ^ mix(s.epoch ^ mix(s.version))));
   }
 
-  /// Records that `owner` moved from (old_epoch, old_version) to (epoch, version).
-  void change(const MemberId& owner, std::uint64_t old_epoch, std::uint64_t old_version,
-              std::uint64_t epoch, std::uint64_t version) {
-    const std::uint64_t delta =
-        contribution(owner, old_epoch, old_version) ^ contribution(owner, epoch, version);
+  /// Records that `owner` moved from standing `before` to `after`.
+  void change(const MemberId& owner, const StoreStanding& before, const StoreStanding& after) {
+    const std::uint64_t delta = contribution(owner, before) ^ contribution(owner, after);
     buckets_[index_at(position(owner), 1)] ^= delta;
     root_ ^= delta;
   }
