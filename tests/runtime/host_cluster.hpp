@@ -17,6 +17,20 @@
 
 namespace convoy::test {
 
+/// A ThreadSanitizer build runs everything 5 to 15 times slower: tests of timing-sensitive
+/// outcomes (nobody falsely suspected) give such a build slower protocol timings.
+#if defined(__SANITIZE_THREAD__)
+inline constexpr bool kThreadSanitizer = true;
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+inline constexpr bool kThreadSanitizer = true;
+#else
+inline constexpr bool kThreadSanitizer = false;
+#endif
+#else
+inline constexpr bool kThreadSanitizer = false;
+#endif
+
 /// Polls `condition` every 5 ms until it holds (true) or `limit` passes (false).
 inline bool eventually(const std::function<bool()>& condition,
                        std::chrono::milliseconds limit = std::chrono::seconds(20)) {
