@@ -83,7 +83,8 @@ TEST(HostStress, FourThreadsPutAndSearchWhileSixtyFourHostsGossip) {
   // the machine more than the program's threads.
   const auto after = suspicions_and_deaths(c);
   EXPECT_EQ(after.second, before.second) << "a member was declared dead";
-  EXPECT_TRUE(c.converged());
+  // A suspicion may still be pending refutation at this instant.
+  EXPECT_TRUE(eventually([&] { return c.converged(); }, 30s));
   RecordProperty("suspicions", static_cast<int>(after.first - before.first));
   std::printf(
       "4 threads, 3 s: %ld puts, %ld searches (%zu entries), while 64 hosts gossip; "
