@@ -75,6 +75,7 @@ HostCore::HostCore(HostOptions options)
       epoch_(std::chrono::steady_clock::now()),
       work_(asio::make_work_guard(io_)),
       timer_(io_),
+      refresh_timer_(io_),
       hub_(options_.subscription_capacity) {
   if (auto bad = options_.config.validate())
     throw Error(ErrorCode::invalid_config, "config: " + bad->to_string());
@@ -171,11 +172,32 @@ void HostCore::flush() {
     }
   }
   outgoing_.clear();
+  refresh_members_if_due();
   // Readers see a write before its writer hears it is done: read-your-writes.
   snapshots_.publish(*engine_);
   std::vector<std::function<void()>> done;
   done.swap(completions_);
   for (auto& c : done) c();
+}
+
+void HostCore::refresh_members_if_due() {
+  if (!members_may_have_changed_ || stopped_) return;
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_member_refresh_ >= kMemberRefresh) {
+    snapshots_.members_changed();
+    members_may_have_changed_ = false;
+    last_member_refresh_ = now;
+    return;
+  }
+  if (refresh_armed_) return;
+  refresh_armed_ = true;
+  refresh_timer_.expires_at(last_member_refresh_ + kMemberRefresh);
+  refresh_timer_.async_wait([this](const std::error_code& error) {
+    refresh_armed_ = false;
+    if (error || stopped_) return;
+    refresh_members_if_due();
+    snapshots_.publish(*engine_);
+  });
 }
 
 void HostCore::drain_events() {
@@ -187,9 +209,12 @@ void HostCore::drain_events() {
         break;
       case Event::Kind::overflow:
         snapshots_.everything_changed();
+        members_may_have_changed_ = false;
         break;
       default:
+        // The rebuild this asks for takes in every silent change so far too.
         snapshots_.members_changed();
+        members_may_have_changed_ = false;
         break;
     }
     if (e->kind == Event::Kind::joined || e->kind == Event::Kind::join_failed) {
@@ -259,6 +284,7 @@ void HostCore::stop_on_io() {
   stopped_ = true;
   running_ = false;
   timer_.cancel();
+  refresh_timer_.cancel();
   transport_->close();
   {
     std::lock_guard lock(join_mutex_);
@@ -347,12 +373,18 @@ void HostCore::make_durable(const core::DurableChange& change) {
 // runtime::TransportHandler
 
 void HostCore::on_datagram(const Address& from, std::span<const std::uint8_t> bytes) {
-  turn([&] { engine_->handle_datagram(from, bytes, now()); });
+  turn([&] {
+    members_may_have_changed_ = true;
+    engine_->handle_datagram(from, bytes, now());
+  });
 }
 
 void HostCore::on_stream_message(runtime::StreamId stream, const Address& peer,
                                  std::span<const std::uint8_t> bytes) {
-  turn([&] { engine_->handle_stream(stream, peer, bytes, now()); });
+  turn([&] {
+    members_may_have_changed_ = true;
+    engine_->handle_stream(stream, peer, bytes, now());
+  });
 }
 
 }  // namespace convoy::detail

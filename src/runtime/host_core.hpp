@@ -111,6 +111,13 @@ class HostCore final : private core::Environment, private runtime::TransportHand
   /// Commits what the turn made durable, then lets out what it sent and what it completed.
   void flush();
   void drain_events();
+  /// The member list can change without an event: a member seen alive at a higher incarnation
+  /// while we held it alive (a restart faster than detection, on a new address; a refutation of
+  /// a suspicion we never heard) moves on silently. A turn that took input from the network
+  /// therefore marks the member list for a rebuild, done at most every kMemberRefresh (a timer
+  /// catches the last one), so no read stays stale for longer and a busy host does not copy the
+  /// member list on every datagram.
+  void refresh_members_if_due();
   void stop_on_io();
   void on_timer(const std::error_code& error);
   [[nodiscard]] core::TimePoint now() const;
@@ -132,6 +139,7 @@ class HostCore final : private core::Environment, private runtime::TransportHand
   asio::io_context io_;
   asio::executor_work_guard<asio::io_context::executor_type> work_;
   asio::steady_timer timer_;
+  asio::steady_timer refresh_timer_;
   std::unique_ptr<storage::Storage> storage_;
   std::unique_ptr<runtime::Transport> transport_;
   MemberId id_;
@@ -143,6 +151,12 @@ class HostCore final : private core::Environment, private runtime::TransportHand
   std::thread io_thread_;
   std::atomic<bool> running_{false};
   bool stopped_ = false;  ///< io thread only
+
+  // Silent member changes (see refresh_members_if_due; io thread only).
+  static constexpr std::chrono::milliseconds kMemberRefresh{50};
+  bool members_may_have_changed_ = false;
+  bool refresh_armed_ = false;
+  std::chrono::steady_clock::time_point last_member_refresh_{};
 
   // A turn's held effects (io thread only).
   std::vector<Outgoing> outgoing_;

@@ -12,9 +12,24 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace convoy::test {
+
+/// A ThreadSanitizer build runs everything 5 to 15 times slower: tests of timing-sensitive
+/// outcomes (nobody falsely suspected) give such a build slower protocol timings.
+#if defined(__SANITIZE_THREAD__)
+inline constexpr bool kThreadSanitizer = true;
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+inline constexpr bool kThreadSanitizer = true;
+#else
+inline constexpr bool kThreadSanitizer = false;
+#endif
+#else
+inline constexpr bool kThreadSanitizer = false;
+#endif
 
 /// Polls `condition` every 5 ms until it holds (true) or `limit` passes (false).
 inline bool eventually(const std::function<bool()>& condition,
@@ -42,16 +57,30 @@ inline std::string seed_of(const Host& h) {
   return h.address().to_string();
 }
 
+using Tune = std::function<void(HostOptions&, std::size_t)>;
+
 class HostCluster {
  public:
-  /// Starts `n` hosts: the first alone, the others joining through it.
-  explicit HostCluster(std::size_t n,
-                       const std::function<void(HostOptions&, std::size_t)>& tune = {}) {
+  /// Starts `n` hosts bound to `bind` (127.0.0.1 or ::1): the first alone, the others joining
+  /// through it. `tune` adjusts each host's options (it gets the host's index).
+  explicit HostCluster(std::size_t n, const Tune& tune = {}, std::string bind = "127.0.0.1")
+      : bind_(std::move(bind)) {
     for (std::size_t i = 0; i < n; ++i) add(tune);
   }
 
-  Host& add(const std::function<void(HostOptions&, std::size_t)>& tune = {}) {
-    HostOptions o = local_options();
+  /// Every host leaves at once (each in its own thread): one after another, 64 graceful leaves
+  /// would take longer than the test.
+  ~HostCluster() {
+    std::vector<std::thread> leaving;
+    for (auto& h : hosts_)
+      if (h) leaving.emplace_back([&h] { h.reset(); });
+    for (std::thread& t : leaving) t.join();
+  }
+  HostCluster(HostCluster&&) noexcept = default;
+  HostCluster& operator=(HostCluster&&) noexcept = default;
+
+  Host& add(const Tune& tune = {}) {
+    HostOptions o = local_options(bind_);
     if (tune) tune(o, hosts_.size());
     if (hosts_.empty())
       hosts_.push_back(Host::start(std::move(o)));
@@ -78,7 +107,29 @@ class HostCluster {
     return true;
   }
 
+  /// Every running host but `id` itself sees member `id` in `status`.
+  [[nodiscard]] bool status_everywhere(const MemberId& id, MemberStatus status) const {
+    for (const auto& h : hosts_) {
+      if (!h || !h->running() || h->id() == id) continue;
+      const auto m = h->directory().member(id).info();
+      if (!m || m->status != status) return false;
+    }
+    return true;
+  }
+
+  /// Every running host reads `value` at `key` in `owner`'s store.
+  [[nodiscard]] bool value_everywhere(const MemberId& owner, const std::string& key,
+                                      const std::string& value) const {
+    for (const auto& h : hosts_) {
+      if (!h || !h->running()) continue;
+      const auto v = h->directory().value(owner, key);
+      if (!v || v->value != value) return false;
+    }
+    return true;
+  }
+
  private:
+  std::string bind_;
   std::vector<std::unique_ptr<Host>> hosts_;
 };
 

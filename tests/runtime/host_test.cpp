@@ -1,5 +1,5 @@
-// Hosts over real sockets on 127.0.0.1: joining, stores seen everywhere, remote compare-and-set,
-// failure detection, graceful leave, fail() and rejoin, eviction.
+// Hosts over real sockets, on 127.0.0.1 and on ::1 alike: joining, stores seen everywhere, remote
+// compare-and-set, failure detection, graceful leave, fail() and rejoin, eviction.
 #include "host_cluster.hpp"
 
 #include <gtest/gtest.h>
@@ -14,18 +14,26 @@ using namespace std::chrono_literals;
 using test::eventually;
 using test::HostCluster;
 
-TEST(Host, ThreeHostsJoinAndSeeEachOtherAlive) {
-  HostCluster c(3);
+/// Every test runs once over IPv4 loopback and once over IPv6 loopback.
+class HostOverLoopback : public ::testing::TestWithParam<const char*> {
+ protected:
+  [[nodiscard]] HostCluster cluster(std::size_t n) const { return HostCluster(n, {}, GetParam()); }
+};
+
+TEST_P(HostOverLoopback, ThreeHostsJoinAndSeeEachOtherAlive) {
+  HostCluster c = cluster(3);
   ASSERT_TRUE(eventually([&] { return c.converged(); }));
   for (std::size_t i = 0; i < 3; ++i) {
     EXPECT_TRUE(c[i].running());
     EXPECT_NE(c[i].address().port, 0);
+    EXPECT_EQ(c[i].address().family,
+              std::string(GetParam()) == "::1" ? Address::Family::v6 : Address::Family::v4);
     EXPECT_EQ(c[i].self().id, c[i].id());
   }
 }
 
-TEST(Host, APutIsSeenByEveryMember) {
-  HostCluster c(3);
+TEST_P(HostOverLoopback, APutIsSeenByEveryMember) {
+  HostCluster c = cluster(3);
   ASSERT_TRUE(eventually([&] { return c.converged(); }));
   const WriteResult w = c[1].store().put("role", "web");
   ASSERT_EQ(w.status, WriteStatus::done) << w.error;
@@ -38,8 +46,8 @@ TEST(Host, APutIsSeenByEveryMember) {
   EXPECT_EQ(c[2].directory().find_by_key("role").size(), 1u);
 }
 
-TEST(Host, RemoteCompareAndSetAndAStaleOne) {
-  HostCluster c(3);
+TEST_P(HostOverLoopback, RemoteCompareAndSetAndAStaleOne) {
+  HostCluster c = cluster(3);
   ASSERT_TRUE(eventually([&] { return c.converged(); }));
   MemberStore owner = c[0].directory().member(c[2].id()).store();
   const WriteResult first = owner.put("counter", "1", Expectation::absent());
@@ -52,8 +60,8 @@ TEST(Host, RemoteCompareAndSetAndAStaleOne) {
   EXPECT_EQ(c[2].store().get("counter")->value, "2");
 }
 
-TEST(Host, AShutDownHostIsDeclaredDeadByEveryOther) {
-  HostCluster c(3);
+TEST_P(HostOverLoopback, AShutDownHostIsDeclaredDeadByEveryOther) {
+  HostCluster c = cluster(3);
   ASSERT_TRUE(eventually([&] { return c.converged(); }));
   const MemberId gone = c[2].id();
   c[2].shutdown();
@@ -64,8 +72,8 @@ TEST(Host, AShutDownHostIsDeclaredDeadByEveryOther) {
     })) << i;
 }
 
-TEST(Host, ALeaveShowsAsLeft) {
-  HostCluster c(3);
+TEST_P(HostOverLoopback, ALeaveShowsAsLeft) {
+  HostCluster c = cluster(3);
   ASSERT_TRUE(eventually([&] { return c.converged(); }));
   const MemberId gone = c[1].id();
   c[1].leave(2s);
@@ -77,8 +85,8 @@ TEST(Host, ALeaveShowsAsLeft) {
     })) << i;
 }
 
-TEST(Host, AFailedHostRejoinsWithAHigherIncarnation) {
-  HostCluster c(3);
+TEST_P(HostOverLoopback, AFailedHostRejoinsWithAHigherIncarnation) {
+  HostCluster c = cluster(3);
   ASSERT_TRUE(eventually([&] { return c.converged(); }));
   std::atomic<int> rejoined = 0;
   auto sub = c[2].directory().subscribe({}, [&](const Event& e) {
@@ -98,8 +106,8 @@ TEST(Host, AFailedHostRejoinsWithAHigherIncarnation) {
   }));
 }
 
-TEST(Host, AnEvictedHostStopsAndItsSubscribersHear) {
-  HostCluster c(3);
+TEST_P(HostOverLoopback, AnEvictedHostStopsAndItsSubscribersHear) {
+  HostCluster c = cluster(3);
   ASSERT_TRUE(eventually([&] { return c.converged(); }));
   std::atomic<bool> told = false;
   auto sub = c[2].directory().subscribe({}, [&](const Event& e) {
@@ -111,6 +119,11 @@ TEST(Host, AnEvictedHostStopsAndItsSubscribersHear) {
   const WriteResult w = c[2].store().put("x", "y");
   EXPECT_EQ(w.status, WriteStatus::failed);
 }
+
+INSTANTIATE_TEST_SUITE_P(Loopback, HostOverLoopback, ::testing::Values("127.0.0.1", "::1"),
+                         [](const auto& param_info) {
+                           return std::string(param_info.param) == "::1" ? "v6" : "v4";
+                         });
 
 }  // namespace
 }  // namespace convoy
