@@ -10,6 +10,8 @@
 #include "http/status_routes.hpp"
 #include "http/store_routes.hpp"
 
+#include <sys/socket.h>
+
 #include <cstdio>
 #include <memory>
 #include <stdexcept>
@@ -20,6 +22,8 @@ namespace {
 // An idle HTTP thread ends after this; a few stay for the next request.
 constexpr std::chrono::seconds kIdleThreadExit{10};
 constexpr std::size_t kIdleThreadsKept = 2;
+// Per connection; the kernel doubles it for its own bookkeeping.
+constexpr int kSendBufferBytes = 64 * 1024;
 
 }  // namespace
 
@@ -45,6 +49,19 @@ void ApiServer::configure(const HttpLimits& limits) {
   server_.set_keep_alive_max_count(100);
   server_.set_keep_alive_timeout(2);
   server_.set_tcp_nodelay(true);
+  // httplib's default options set SO_REUSEPORT, which lets a second agent listen on the same
+  // port and silently share its connections: only SO_REUSEADDR here, so a port in use is an
+  // error. The socket is kept to widen httplib's compiled-in listen backlog (5) once bound.
+  // Accepted connections inherit the listener's send buffer: a fixed, modest one bounds what a
+  // client that stops reading costs (kernel memory, and copies before its writer blocks) to
+  // ~128 KiB instead of the autotuned megabytes — a thousand stalled event streams stay cheap.
+  server_.set_socket_options([this](int fd) {
+    const int yes = 1;
+    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    const int send_buffer = kSendBufferBytes;
+    ::setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &send_buffer, sizeof send_buffer);
+    listen_fd_ = fd;
+  });
   // httplib owns (and deletes) the queue it is handed; it must come as a raw pointer.
   const std::size_t max_threads = limits.max_event_streams + limits.max_connections;
   server_.new_task_queue = [max_threads]() -> httplib::TaskQueue* {
@@ -56,7 +73,12 @@ void ApiServer::configure(const HttpLimits& limits) {
     if (!res.body.empty()) return;
     std::string message = "HTTP " + std::to_string(res.status);
     if (res.status == 404) message = "no route for " + req.method + " " + req.path;
-    if (res.status == 413) message = "the request body is too large";
+    if (res.status == 413) {
+      message = "the request body is too large";
+      // httplib caps form-encoded bodies (curl -d's default type) at 8 KiB, whatever the limit.
+      if (req.get_header_value("Content-Type").rfind("application/x-www-form-urlencoded", 0) == 0)
+        message += " for a form-encoded body (8 KiB); send the value as application/octet-stream";
+    }
     if (res.status == 400) message = "malformed request";
     reply_error(res, res.status, error_code_for(res.status), message);
   });
@@ -90,6 +112,9 @@ void ApiServer::bind(const HostPort& address) {
     throw std::runtime_error("cannot listen for HTTP on " + address.to_string() +
                              " (in use by another process, or not an address of this machine)");
   }
+  // A burst of clients (a dashboard's page load, a test's threads) must queue, not be refused:
+  // listen() again on the bound socket only changes its backlog.
+  if (listen_fd_ >= 0) ::listen(listen_fd_, SOMAXCONN);
   address_ = HostPort{host, static_cast<std::uint16_t>(port)}.to_string();
   context_.http_address = address_;
 }

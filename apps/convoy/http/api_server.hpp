@@ -47,6 +47,7 @@ class ApiServer {
   httplib::Server server_;
   std::thread thread_;
   std::string address_;
+  int listen_fd_ = -1;
 };
 
 }  // namespace convoy::app

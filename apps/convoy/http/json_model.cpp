@@ -1,6 +1,8 @@
 // JSON shapes of Convoy's types: see json_model.hpp.
 #include "http/json_model.hpp"
 
+#include "text/duration.hpp"
+
 #include <convoy/member_status.hpp>
 
 namespace convoy::app {
@@ -49,6 +51,33 @@ Json event_json(const Event& e) {
   }
   if (e.kind == Event::Kind::overflow) j["dropped"] = e.dropped;
   if (!e.detail.empty()) j["detail"] = e.detail;
+  return j;
+}
+
+Json config_json(const Config& c) {
+  auto d = [](std::chrono::nanoseconds v) { return format_duration(v); };
+  Json j;
+  j["protocol"] = Json{{"probe_interval", d(c.protocol.probe_interval)},
+                       {"probe_timeout", d(c.protocol.probe_timeout)},
+                       {"indirect_probes", c.protocol.indirect_probes},
+                       {"suspicion_mult", c.protocol.suspicion_mult},
+                       {"awareness_max", c.protocol.awareness_max},
+                       {"push_pull_interval", d(c.protocol.push_pull_interval)},
+                       {"post_join_sync", d(c.protocol.post_join_sync)},
+                       {"reconnect_interval", d(c.protocol.reconnect_interval)},
+                       {"reap_after", d(c.protocol.reap_after)},
+                       {"join_timeout", d(c.protocol.join_timeout)},
+                       {"join_rounds", c.protocol.join_rounds}};
+  j["dissemination"] = Json{{"gossip_interval", d(c.dissemination.gossip_interval)},
+                            {"fanout", c.dissemination.fanout},
+                            {"factor", c.dissemination.factor},
+                            {"packet_budget", c.dissemination.packet_budget}};
+  j["store"] = Json{{"max_key_bytes", c.store.max_key_bytes},
+                    {"max_value_bytes", c.store.max_value_bytes},
+                    {"tombstone_grace", d(c.store.tombstone_grace)},
+                    {"sync_interval", d(c.store.sync_interval)},
+                    {"write_timeout", d(c.store.write_timeout)}};
+  j["network"] = Json{{"max_stream_message", c.network.max_stream_message}};
   return j;
 }
 

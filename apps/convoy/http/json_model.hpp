@@ -4,6 +4,7 @@
 // bytes that are not valid UTF-8 are replaced (U+FFFD) when rendered (dump_json does that).
 #pragma once
 
+#include <convoy/config.hpp>
 #include <convoy/directory_entry.hpp>
 #include <convoy/event.hpp>
 #include <convoy/item.hpp>
@@ -27,6 +28,9 @@ using Json = nlohmann::ordered_json;
 [[nodiscard]] Json entry_json(const DirectoryEntry& e);
 /// {"kind", "member", ...}: the fields that the event's kind carries.
 [[nodiscard]] Json event_json(const Event& e);
+
+/// Every setting of `config`, by group, durations as text ("500ms").
+[[nodiscard]] Json config_json(const Config& config);
 
 /// Renders without throwing on invalid UTF-8 (replaced by U+FFFD).
 [[nodiscard]] std::string dump_json(const Json& j);

@@ -61,16 +61,63 @@ bool valid_utf8(std::string_view s) {
   return true;
 }
 
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string percent_decode(std::string_view text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '+') {
+      out += ' ';
+    } else if (text[i] == '%' && i + 2 < text.size() && hex_digit(text[i + 1]) >= 0 &&
+               hex_digit(text[i + 2]) >= 0) {
+      out += static_cast<char>(hex_digit(text[i + 1]) * 16 + hex_digit(text[i + 2]));
+      i += 2;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
+/// The value of `name` in the request's URL query (the first one), or nullopt. Read from the
+/// request target itself: httplib also files the fields of a form-encoded *body* among the
+/// parameters, and a value written with `curl -d 'expect=3'` must stay a value.
+std::optional<std::string> url_query(const httplib::Request& req, std::string_view name) {
+  const auto q = req.target.find('?');
+  if (q == std::string::npos) return std::nullopt;
+  std::string_view query(req.target);
+  query.remove_prefix(q + 1);
+  if (const auto hash = query.find('#'); hash != std::string_view::npos)
+    query = query.substr(0, hash);
+  while (!query.empty()) {
+    const auto amp = query.find('&');
+    std::string_view field = query.substr(0, amp);
+    const auto eq = field.find('=');
+    if (percent_decode(field.substr(0, eq)) == name)
+      return eq == std::string_view::npos ? std::string() : percent_decode(field.substr(eq + 1));
+    if (amp == std::string_view::npos) break;
+    query.remove_prefix(amp + 1);
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<std::uint64_t> query_uint(const httplib::Request& req, const std::string& name) {
-  if (!req.has_param(name)) return std::nullopt;
-  return to_uint(name, req.get_param_value(name));
+  auto text = url_query(req, name);
+  if (!text) return std::nullopt;
+  return to_uint(name, *text);
 }
 
 bool query_flag(const httplib::Request& req, const std::string& name, bool fallback) {
-  if (!req.has_param(name)) return fallback;
-  const std::string v = req.get_param_value(name);
+  auto text = url_query(req, name);
+  if (!text) return fallback;
+  const std::string v = *text;
   if (v == "1" || v == "true" || v == "yes" || v.empty()) return true;
   if (v == "0" || v == "false" || v == "no") return false;
   throw ApiError(400, "bad_request", "bad " + name + " '" + v + "': expected 1 or 0",
@@ -78,8 +125,7 @@ bool query_flag(const httplib::Request& req, const std::string& name, bool fallb
 }
 
 std::optional<std::string> query_text(const httplib::Request& req, const std::string& name) {
-  if (!req.has_param(name)) return std::nullopt;
-  return req.get_param_value(name);
+  return url_query(req, name);
 }
 
 std::optional<Expectation> query_expectation(const httplib::Request& req) {
@@ -96,7 +142,7 @@ WriteRequest parse_write(const httplib::Request& req) {
   const std::string type = req.get_header_value("Content-Type");
   if (type.rfind("application/json", 0) != 0) return {req.body, query_expectation(req)};
 
-  if (req.has_param("expect") || req.has_param("epoch"))
+  if (url_query(req, "expect") || url_query(req, "epoch"))
     throw ApiError(400, "bad_request",
                    "give the expectation in the JSON body or in the query, not both");
   nlohmann::json body;

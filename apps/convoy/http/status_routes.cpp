@@ -32,6 +32,9 @@ void add_status_routes(httplib::Server& server, ApiContext& ctx) {
                body["uptime_seconds"] = uptime(ctx);
                reply_json(res, running ? 200 : 503, body);
              }));
+  server.Get("/v1/config", guarded([&ctx](const httplib::Request&, httplib::Response& res) {
+               reply_json(res, 200, config_json(ctx.config));
+             }));
   server.Get("/metrics", guarded([&ctx](const httplib::Request&, httplib::Response& res) {
                AgentGauges agent;
                agent.event_streams = ctx.hub.open_streams();

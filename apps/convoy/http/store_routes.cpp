@@ -10,9 +10,10 @@ namespace convoy::app {
 namespace {
 
 // Keys are the rest of the path, percent-decoded by httplib: "a/b" and "a%2Fb" are one key.
-constexpr const char* kOwnKey = R"(/v1/store/(.+))";
+// [\s\S], not ".": a key may hold a line feed, which "." does not match.
+constexpr const char* kOwnKey = R"(/v1/store/([\s\S]+))";
 constexpr const char* kMemberStore = R"(/v1/members/([^/]+)/store)";
-constexpr const char* kMemberKey = R"(/v1/members/([^/]+)/store/(.+))";
+constexpr const char* kMemberKey = R"(/v1/members/([^/]+)/store/([\s\S]+))";
 
 Json store_json(const std::map<std::string, Item>& items) {
   Json store = Json::object();
