@@ -31,6 +31,7 @@ struct Event {
     joined,       ///< the join through a seed succeeded
     join_failed,  ///< no seed answered: `detail` says what was tried
     refuted,      ///< this member refuted a suspicion or death of itself (new incarnation)
+    rejoined,     ///< the cluster had declared this member dead; it is back, same id and store
     conflict,     ///< another process claims this member's id at `address` (`detail` says)
     evicted,      ///< the cluster evicted this member: it has stopped for good
     // The subscription itself.
@@ -89,6 +90,8 @@ struct Event {
       return "join_failed";
     case Event::Kind::refuted:
       return "refuted";
+    case Event::Kind::rejoined:
+      return "rejoined";
     case Event::Kind::conflict:
       return "conflict";
     case Event::Kind::evicted:

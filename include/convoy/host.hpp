@@ -89,8 +89,8 @@ class MemberStore {
   [[nodiscard]] std::future<WriteResult> erase_async(
       std::string_view key, std::optional<Expectation> expected = std::nullopt);
   /// `done` runs on a thread of Convoy's, never under an internal lock.
-  void put_async(std::string_view key, std::string_view value,
-                 std::optional<Expectation> expected, std::function<void(WriteResult)> done);
+  void put_async(std::string_view key, std::string_view value, std::optional<Expectation> expected,
+                 std::function<void(WriteResult)> done);
   void erase_async(std::string_view key, std::optional<Expectation> expected,
                    std::function<void(WriteResult)> done);
 
@@ -189,9 +189,17 @@ class Host {
   void shutdown();
 
  private:
-  explicit Host(std::shared_ptr<detail::HostCore> core);
+  /// Only Host makes one, so only Host::start and Host::join build a Host.
+  struct Key {
+    explicit Key() = default;
+  };
 
+ public:
+  Host(Key, std::shared_ptr<detail::HostCore> core, std::chrono::milliseconds leave_timeout);
+
+ private:
   std::shared_ptr<detail::HostCore> core_;
+  std::chrono::milliseconds leave_timeout_;
   Store store_;
   Directory directory_;
 };

@@ -55,12 +55,21 @@ Engine::Engine(const Config& config, MemberId self, Address advertise, std::uint
   outbox_.attach(replication_);
 }
 
+Engine::Engine(const Config& config, MemberId self, Address advertise,
+               const RestoredState& restored, std::uint64_t seed, Environment& env, TimePoint now)
+    : Engine(config, self, advertise, restored.incarnation, seed, env) {
+  if (restored.store_epoch != 0) replication_.restore(restored, now);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Lifecycle
 
 void Engine::start(TimePoint now) {
   if (started_) return;
   started_ = true;
+  DurableChange facts = replication_.durable_now();
+  facts.incarnation = incarnation();
+  env_.make_durable(facts);
   membership_.set_joined();
   // Each component arms its timers at a random point of its first interval, so members started
   // together do not tick in lockstep. The order of these calls is the order of the draws.
@@ -161,9 +170,9 @@ void Engine::dispatch(const Origin& origin, wire::Packet&& packet, TimePoint now
         else if constexpr (std::is_same_v<T, wire::PushPull>)
           sync_.on_push_pull(origin, body, now);
         else if constexpr (std::is_same_v<T, wire::StoreDigest>)
-          anti_entropy_.on_store_digest(origin, body);
+          anti_entropy_.on_store_digest(origin, body, now);
         else if constexpr (std::is_same_v<T, wire::StoreDigestDetail>)
-          anti_entropy_.on_store_digest_detail(origin, body);
+          anti_entropy_.on_store_digest_detail(origin, body, now);
         else if constexpr (std::is_same_v<T, wire::StoreSync>)
           anti_entropy_.on_store_sync(origin, body, now);
         else if constexpr (std::is_same_v<T, wire::StoreWrite>)
@@ -225,12 +234,29 @@ void Engine::apply_about_self(const wire::MemberUpdate& news) {
     return;
   }
   if (news.status != MemberStatus::alive || news.incarnation > self.incarnation) {
-    if (news.incarnation >= self.incarnation) refute(news.incarnation);
+    if (news.incarnation >= self.incarnation) {
+      refute(news.incarnation);
+      if (news.status == MemberStatus::dead) emit_self(Event::Kind::rejoined);
+    }
   }
+}
+
+void Engine::emit_self(Event::Kind kind) {
+  const wire::MemberUpdate& self = membership_.self();
+  Event e;
+  e.kind = kind;
+  e.member = self.id;
+  e.incarnation = self.incarnation;
+  e.address = self.address;
+  emit(e);
 }
 
 void Engine::refute(std::uint64_t seen_incarnation) {
   membership_.raise_incarnation_above(seen_incarnation);
+  // Never to be reused by a later life: durable before the refutation leaves.
+  DurableChange change;
+  change.incarnation = incarnation();
+  env_.make_durable(change);
   ++stats_.refutations;
   detector_.health_worse();  // Lifeguard: being suspected hints that we are the slow one
   outbox_.enqueue_self();
@@ -360,6 +386,7 @@ bool Engine::fail(const MemberId& target, TimePoint now) {
   if (target == id()) {
     // Declared failed by our own hand: rejoin at once with a higher incarnation.
     refute(incarnation());
+    emit_self(Event::Kind::rejoined);
     reschedule(now);
     return true;
   }

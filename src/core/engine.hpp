@@ -21,6 +21,7 @@
 #include "core/directory/directory.hpp"
 #include "core/directory/subscribers.hpp"
 #include "core/dissemination/outbox.hpp"
+#include "core/durable_state.hpp"
 #include "core/engine_sink.hpp"
 #include "core/engine_stats.hpp"
 #include "core/environment.hpp"
@@ -54,13 +55,18 @@ class Engine final : private EngineSink {
   /// `seed` feeds the engine's only source of randomness. `config` must be valid.
   Engine(const Config& config, MemberId self, Address advertise, std::uint64_t incarnation,
          std::uint64_t seed, Environment& env);
+  /// A member that kept its durable state: it starts at restored.incarnation, with its own store
+  /// (epoch, watermark, items) as persisted. `now` stamps restored tombstones.
+  Engine(const Config& config, MemberId self, Address advertise, const RestoredState& restored,
+         std::uint64_t seed, Environment& env, TimePoint now);
 
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
   // --- Lifecycle --------------------------------------------------------------------------------
 
-  /// Starts alone, as the first member of a cluster.
+  /// Starts alone, as the first member of a cluster. The member's durable facts (incarnation,
+  /// store epoch) are handed to make_durable() first.
   void start(TimePoint now);
   /// Starts and joins through `seeds`, tried in order; a seed that does not answer within
   /// join_timeout is skipped. If none answers for join_rounds rounds: Event::join_failed.
@@ -92,6 +98,8 @@ class Engine final : private EngineSink {
   [[nodiscard]] std::uint32_t health_score() const { return detector_.health_score(); }
   /// Rumours still queued for piggybacking (0: nothing left to spread).
   [[nodiscard]] std::size_t pending_broadcasts() const;
+  /// Our own latest state (after leave(): that we left) is still being spread.
+  [[nodiscard]] bool announcing_self() const { return outbox_.announcing_self(); }
 
   // --- Reading ----------------------------------------------------------------------------------
 
@@ -148,6 +156,7 @@ class Engine final : private EngineSink {
   void react(const MemberChange& change, TimePoint now);
   void refute(std::uint64_t seen_incarnation);
   void emit_member(Event::Kind kind, std::uint32_t slot);
+  void emit_self(Event::Kind kind);
   void dispatch(const Origin& origin, wire::Packet&& packet, TimePoint now);
   void reap(TimePoint now);
   void reschedule(TimePoint now);

@@ -3,6 +3,7 @@
 // implementations must not call back into the engine from them.
 #pragma once
 
+#include "core/durable_state.hpp"
 #include "core/time.hpp"
 
 #include <convoy/address.hpp>
@@ -41,6 +42,10 @@ class Environment {
   /// Membership and self events (key events reach subscriptions only: a driver that wants them
   /// subscribes). Must be cheap: it runs inside protocol handlers.
   virtual void notify(const Event& event) = 0;
+
+  /// `change` must survive a restart. The driver commits it before anything sent from the same
+  /// handler call leaves the machine (a driver that keeps nothing ignores it).
+  virtual void make_durable(const DurableChange& change) = 0;
 };
 
 }  // namespace convoy::core

@@ -69,6 +69,9 @@ class NodeProcess final : public Process, private core::Environment {
   void send_datagram(const Address& to, std::span<const std::uint8_t> bytes) override;
   void send_stream(const Address& to, std::vector<std::uint8_t> bytes) override;
   void reply(core::StreamId stream, std::vector<std::uint8_t> bytes) override;
+  /// The simulator persists nothing: a restart "with memory" keeps only the incarnation, which
+  /// restart_setup() carries over.
+  void make_durable(const core::DurableChange&) override {}
   void schedule(core::TimePoint at) override;
   void notify(const convoy::Event& event) override;
 

@@ -7,7 +7,7 @@
 //
 //   offset 0   1   2   3   4   5                               n
 //          +---+---+---+---+---+-------------------------------+
-//          | C | N | V | Y | 1 | pb::Packet, protobuf encoding |
+//          | C | N | V | Y | 2 | pb::Packet, protobuf encoding |
 //          +---+---+---+---+---+-------------------------------+
 //
 // The protobuf objects of one encode() or decode() live in an arena whose first block is on the
@@ -83,8 +83,8 @@ static_assert(static_cast<int>(StoreWriteResult::Outcome::failed) ==
 
 constexpr std::uint32_t kMaxPort = 65535;
 // Wire limits, not policy: the core may allow less (StoreLimits), never more. 256 bytes keep a
-// key small next to its value in a datagram; 4096 digest buckets (32 KiB) bound what one digest
-// makes the receiver hash and compare.
+// key small next to its value in a datagram; 4096 digest ranges (~70 KB at level 3) bound what
+// one digest makes the receiver hash and compare.
 constexpr std::size_t kMaxKeyBytes = 256;
 constexpr std::size_t kMaxDigestRanges = 4096;
 
@@ -197,17 +197,21 @@ struct BodyToPb {
     p.set_heal(b.heal);
   }
   void operator()(const StoreDigest& b) const {
-    to_pb(b.ranges, *out.mutable_store_digest()->mutable_ranges());
+    pb::StoreDigest& p = *out.mutable_store_digest();
+    to_pb(b.ranges, *p.mutable_ranges());
+    p.set_exchange(b.exchange);
   }
   void operator()(const StoreDigestDetail& b) const {
     pb::StoreDigestDetail& p = *out.mutable_store_digest_detail();
     to_pb(b.ranges, *p.mutable_ranges());
     to_pb(b.owners, *p.mutable_owners());
+    p.set_exchange(b.exchange);
   }
   void operator()(const StoreSync& b) const {
     pb::StoreSync& p = *out.mutable_store_sync();
     to_pb(b.snapshots, *p.mutable_snapshots());
     to_pb(b.wants, *p.mutable_wants());
+    p.set_exchange(b.exchange);
   }
   void operator()(const StoreWrite& b) const {
     pb::StoreWrite& p = *out.mutable_store_write();
@@ -349,15 +353,18 @@ bool from_pb(const pb::StoreSnapshot& in, StoreSnapshot& out) {
 bool from_pb(const pb::StoreDigest& in, StoreDigest& out) {
   const int n = in.ranges_size();
   if (n == 0 || static_cast<std::size_t>(n) > kMaxDigestRanges) return false;
+  out.exchange = in.exchange();
   return from_pb(in.ranges(), out.ranges);
 }
 
 bool from_pb(const pb::StoreDigestDetail& in, StoreDigestDetail& out) {
   if (static_cast<std::size_t>(in.ranges_size()) > kMaxDigestRanges) return false;
+  out.exchange = in.exchange();
   return from_pb(in.ranges(), out.ranges) && from_pb(in.owners(), out.owners);
 }
 
 bool from_pb(const pb::StoreSync& in, StoreSync& out) {
+  out.exchange = in.exchange();
   return from_pb(in.snapshots(), out.snapshots) && from_pb(in.wants(), out.wants);
 }
 

@@ -64,8 +64,8 @@ struct Gossip {
 // --- Member stores ----------------------------------------------------------------------------
 //
 // Every member owns a key/value store; its writes take consecutive versions from one counter
-// per store *epoch* (the owner's incarnation when the counter started at zero: a member that
-// restarts without its persisted store starts a new epoch, and replicas of the old one are
+// per store *epoch* (a rising counter and a per-life nonce: a member that restarts without its
+// persisted store starts a new epoch above its previous life's, and replicas of the old one are
 // dropped). A replica that has applied version v of an owner needs exactly the items with
 // version > v.
 
@@ -152,6 +152,8 @@ struct DigestRange {
 /// the ranges that differ).
 struct StoreDigest {
   std::vector<DigestRange> ranges;
+  /// The round this step belongs to (random, chosen by the round's opener).
+  std::uint64_t exchange = 0;
   friend bool operator==(const StoreDigest&, const StoreDigest&) = default;
 };
 
@@ -159,6 +161,7 @@ struct StoreDigest {
 struct StoreDigestDetail {
   std::vector<DigestRange> ranges;  ///< hash unused
   std::vector<OwnerVersion> owners;
+  std::uint64_t exchange = 0;
   friend bool operator==(const StoreDigestDetail&, const StoreDigestDetail&) = default;
 };
 
@@ -168,6 +171,8 @@ struct StoreDigestDetail {
 struct StoreSync {
   std::vector<StoreSnapshot> snapshots;
   std::vector<OwnerVersion> wants;
+  /// The anti-entropy round it answers; 0 for join state.
+  std::uint64_t exchange = 0;
   friend bool operator==(const StoreSync&, const StoreSync&) = default;
 };
 

@@ -157,5 +157,33 @@ TEST(AntiEntropy, AnEmptyStoreAgreesWithReplicasThatNeverHeardOfIt) {
   EXPECT_TRUE(exchange_from(b, before2).empty());
 }
 
+TEST(AntiEntropy, ForgedDetailsAndSyncsOutsideARoundAreRefused) {
+  // Without the round's id, a detail covering everything would make the member send every
+  // store it holds to whoever asked, and a sync full of wants likewise.
+  EngineHarness a(kA);
+  TimePoint t{};
+  join_big_cluster(a, kA, t);
+  const std::size_t before = a.env.sent.size();
+  const std::uint64_t unexpected = a.engine.stats().unexpected;
+  wire::StoreDigestDetail forged;
+  forged.ranges.push_back(wire::DigestRange{0, 0, 0});
+  forged.exchange = 12345;
+  a.deliver(wire::Packet{forged, {}, {}}, test::member_address(99), t);
+  wire::StoreSync greedy;
+  for (std::uint64_t n = kFirstWriter; n < kFirstWriter + 100; ++n)
+    greedy.wants.push_back(wire::OwnerVersion{member_id(n), 0, 0});
+  greedy.exchange = 777;
+  a.deliver(wire::Packet{greedy, {}, {}}, test::member_address(99), t);
+  EXPECT_TRUE(exchange_from(a, before).empty());
+  EXPECT_EQ(a.engine.stats().unexpected, unexpected + 2);
+
+  // Within a round it opened, the same detail is answered.
+  const wire::StoreDigest d = first_digest(a, t);
+  forged.exchange = d.exchange;
+  const std::size_t before2 = a.env.sent.size();
+  a.deliver(wire::Packet{forged, {}, {}}, member_address(kB), t);
+  EXPECT_FALSE(exchange_from(a, before2).empty());
+}
+
 }  // namespace
 }  // namespace convoy

@@ -7,6 +7,7 @@
 
 #include <optional>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 namespace convoy::test {
@@ -32,6 +33,10 @@ class FakeEnvironment : public core::Environment {
     sent.back().reply_to = stream;
   }
   void schedule(core::TimePoint at) override { wake = at; }
+  void make_durable(const core::DurableChange& change) override {
+    durable.push_back(change);
+    order.push_back('d');
+  }
   void notify(const convoy::Event& e) override { events.push_back(e); }
 
   /// Events of `kind` about `id`, in order.
@@ -43,6 +48,10 @@ class FakeEnvironment : public core::Environment {
 
   std::vector<Sent> sent;
   std::vector<convoy::Event> events;
+  std::vector<core::DurableChange> durable;
+  /// What the engine asked for, in order: 's' a send (datagram, stream or reply), 'd' a
+  /// durable change.
+  std::string order;
   std::optional<core::TimePoint> wake;
 
  private:
@@ -50,6 +59,7 @@ class FakeEnvironment : public core::Environment {
     wire::DecodeResult r = wire::decode(bytes, 1u << 26);
     if (!r.packet) throw std::runtime_error("node sent bytes its own decoder rejects");
     sent.push_back(Sent{to, std::move(*r.packet), stream, std::nullopt});
+    order.push_back('s');
   }
 };
 

@@ -213,8 +213,8 @@ TEST(StoreReplica, CollectedTombstonesRaiseGcVersionAndForceCompleteSnapshots) {
   ASSERT_EQ(s.put("a", "1", 0, at(1), kLimits).status, WriteStatus::done);
   ASSERT_EQ(s.erase("a", 1, at(5), kLimits).status, WriteStatus::done);
   ASSERT_EQ(s.put("b", "2", 0, at(6), kLimits).status, WriteStatus::done);
-  EXPECT_EQ(s.collect(at(4)), 0u);  // deleted later than the cutoff
-  EXPECT_EQ(s.collect(at(5)), 1u);
+  EXPECT_EQ(s.collect(at(4)).size(), 0u);  // deleted later than the cutoff
+  EXPECT_EQ(s.collect(at(5)).size(), 1u);
   EXPECT_EQ(s.gc_version(), 2u);
   EXPECT_EQ(s.find("a"), nullptr);
   EXPECT_EQ(s.put("a", "again", 0, at(7), kLimits).item.version, 4u);
@@ -288,7 +288,7 @@ TEST(StoreReplica, TombstoneAboveTheWatermarkIsNotCollected) {
   // gc_version to 3 and make a@1 (absent here, at or below 3) unacceptable forever.
   StoreReplica r(1);
   ASSERT_TRUE(r.apply(1, {"b", "", 3, true}, at(1)));
-  EXPECT_EQ(r.collect(at(100)), 0u);
+  EXPECT_EQ(r.collect(at(100)).size(), 0u);
   EXPECT_TRUE(r.apply(1, {"a", "1", 1, false}, at(2)));
   ASSERT_NE(r.find("a"), nullptr);
   wire::StoreSnapshot rest{.owner = kOwner,
@@ -299,7 +299,7 @@ TEST(StoreReplica, TombstoneAboveTheWatermarkIsNotCollected) {
                            .items = {{"a", "1", 1, false}, {"b", "", 3, true}}};
   r.apply(rest, at(3));
   EXPECT_EQ(r.version(), 3u);
-  EXPECT_EQ(r.collect(at(100)), 1u);
+  EXPECT_EQ(r.collect(at(100)).size(), 1u);
   EXPECT_EQ(r.gc_version(), 3u);
   EXPECT_FALSE(r.apply(1, {"b", "2", 2, false}, at(4)));  // a stale delta cannot resurrect b
   EXPECT_EQ(r.find("b"), nullptr);

@@ -45,6 +45,8 @@ class Outbox {
   void forget_news_of_others() { news_.clear_except(kSelfKey); }
   /// Membership rumours still queued.
   [[nodiscard]] std::size_t pending_news() const { return news_.size(); }
+  /// Our own state is still being spread.
+  [[nodiscard]] bool announcing_self() const { return news_.queued(kSelfKey); }
   /// Each rumour is sent at most factor × ⌈ln(N+1)⌉ times.
   [[nodiscard]] std::uint32_t retransmit_limit() const;
 

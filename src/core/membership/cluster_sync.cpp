@@ -125,7 +125,7 @@ void ClusterSync::on_join_request(const Origin& origin, const wire::JoinRequest&
   outbox_.reply(origin, wire::Packet{std::move(response), {}, {}});
   for (std::size_t i = 1; i < chunks.size(); ++i) {
     ++ctx_.stats.store_syncs_sent;
-    outbox_.reply(origin, wire::Packet{wire::StoreSync{std::move(chunks[i]), {}}, {}, {}});
+    outbox_.reply(origin, wire::Packet{wire::StoreSync{std::move(chunks[i]), {}, 0}, {}, {}});
   }
 }
 

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <set>
+#include <unordered_map>
 
 namespace convoy::core {
 namespace {
@@ -32,9 +33,12 @@ void AntiEntropy::tick(TimePoint now) {
   if (!membership_.joined() || membership_.left()) return;
   auto peers = membership_.sample_active(1, MemberTable::kNoSlot, ctx_.rng);
   if (peers.empty()) return;
+  const std::uint64_t exchange = ctx_.rng.next() | 1;
+  join_exchange(exchange, now);
   ++ctx_.stats.store_digests_sent;
-  outbox_.send(membership_.at(peers[0]).address,
-               wire::StoreDigest{{wire::DigestRange{0, 0, replication_.digest().root()}}});
+  outbox_.send(
+      membership_.at(peers[0]).address,
+      wire::StoreDigest{{wire::DigestRange{0, 0, replication_.digest().root()}}, exchange});
 }
 
 std::size_t AntiEntropy::stream_budget() const {
@@ -43,60 +47,129 @@ std::size_t AntiEntropy::stream_budget() const {
   return ctx_.config.network.max_stream_message - 16 * 1024;
 }
 
+void AntiEntropy::join_exchange(std::uint64_t exchange, TimePoint now) {
+  while (!exchanges_.empty() &&
+         (exchanges_.front().until <= now || exchanges_.size() >= kExchanges))
+    exchanges_.pop_front();
+  exchanges_.push_back(Exchange{exchange, now + kExchangeLife});
+}
+
+bool AntiEntropy::in_exchange(std::uint64_t exchange, TimePoint now) const {
+  return exchange != 0 && std::any_of(exchanges_.begin(), exchanges_.end(), [&](const Exchange& e) {
+           return e.id == exchange && e.until > now;
+         });
+}
+
 // ---------------------------------------------------------------------------------------------
 // The tree
 
-std::uint64_t AntiEntropy::hash_of(std::uint32_t level, std::uint32_t index) const {
-  if (level == 0) return replication_.digest().root();
-  if (level == 1) return replication_.digest().bucket(index);
-  std::uint64_t hash = 0;
-  replication_.for_each_counted([&](const MemberId& owner, const StoreReplica& r) {
-    if (StoreDigestState::in_range(StoreDigestState::position(owner), level, index))
-      hash ^= StoreDigestState::contribution(owner, r.epoch(), r.version());
-  });
-  return hash;
+namespace {
+
+std::uint64_t range_key(std::uint32_t level, std::uint32_t index) {
+  return (std::uint64_t{level} << 32) | index;
 }
 
-std::array<std::uint64_t, StoreDigestState::kFanout> AntiEntropy::children_of(
-    std::uint32_t level, std::uint32_t index, std::size_t& owners) const {
-  std::array<std::uint64_t, StoreDigestState::kFanout> children{};
-  owners = 0;
+}  // namespace
+
+std::vector<std::uint64_t> AntiEntropy::hashes_of(
+    const std::vector<wire::DigestRange>& ranges) const {
+  std::vector<std::uint64_t> out(ranges.size(), 0);
+  // Levels 0 and 1 are kept up to date; deeper ranges are summed in one pass, each owner
+  // looked up once per level present.
+  std::unordered_map<std::uint64_t, std::vector<std::size_t>> deep;
+  std::uint32_t deepest = 0;
+  for (std::size_t i = 0; i < ranges.size(); ++i) {
+    const wire::DigestRange& r = ranges[i];
+    if (r.level == 0) {
+      out[i] = replication_.digest().root();
+    } else if (r.level == 1) {
+      out[i] = replication_.digest().bucket(r.index);
+    } else {
+      deep[range_key(r.level, r.index)].push_back(i);
+      deepest = std::max(deepest, r.level);
+    }
+  }
+  if (deep.empty()) return out;
   replication_.for_each_counted([&](const MemberId& owner, const StoreReplica& r) {
     const std::uint64_t c = StoreDigestState::contribution(owner, r.epoch(), r.version());
     if (c == 0) return;
     const std::uint64_t position = StoreDigestState::position(owner);
-    if (!StoreDigestState::in_range(position, level, index)) return;
-    ++owners;
-    children[StoreDigestState::index_at(position, level + 1) % StoreDigestState::kFanout] ^= c;
+    for (std::uint32_t level = 2; level <= deepest; ++level) {
+      auto it = deep.find(range_key(level, StoreDigestState::index_at(position, level)));
+      if (it == deep.end()) continue;
+      for (std::size_t i : it->second) out[i] ^= c;
+    }
   });
-  return children;
+  return out;
+}
+
+std::vector<AntiEntropy::Children> AntiEntropy::children_of(
+    const std::vector<wire::DigestRange>& ranges) const {
+  std::vector<Children> out(ranges.size());
+  std::unordered_map<std::uint64_t, std::vector<std::size_t>> where;
+  for (std::size_t i = 0; i < ranges.size(); ++i)
+    where[range_key(ranges[i].level, ranges[i].index)].push_back(i);
+  replication_.for_each_counted([&](const MemberId& owner, const StoreReplica& r) {
+    const std::uint64_t c = StoreDigestState::contribution(owner, r.epoch(), r.version());
+    if (c == 0) return;
+    const std::uint64_t position = StoreDigestState::position(owner);
+    for (std::uint32_t level = 0; level < StoreDigestState::kMaxLevel; ++level) {
+      auto it = where.find(range_key(level, StoreDigestState::index_at(position, level)));
+      if (it == where.end()) continue;
+      const std::uint32_t child =
+          StoreDigestState::index_at(position, level + 1) % StoreDigestState::kFanout;
+      for (std::size_t i : it->second) {
+        ++out[i].owners;
+        out[i].hashes[child] ^= c;
+      }
+    }
+  });
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
 // The exchange
 
-void AntiEntropy::on_store_digest(const Origin& origin, const wire::StoreDigest& digest) {
+void AntiEntropy::on_store_digest(const Origin& origin, const wire::StoreDigest& digest,
+                                  TimePoint now) {
+  if (digest.exchange == 0) {
+    ++ctx_.stats.unexpected;
+    return;
+  }
+  // Taking part in the opener's round: what we answer with belongs to it.
+  if (!in_exchange(digest.exchange, now)) join_exchange(digest.exchange, now);
+  const std::vector<std::uint64_t> mine = hashes_of(digest.ranges);
+  std::vector<wire::DigestRange> differing;
+  for (std::size_t i = 0; i < digest.ranges.size() && differing.size() < kMaxExpandedRanges; ++i)
+    if (mine[i] != digest.ranges[i].hash) differing.push_back(digest.ranges[i]);
+  if (differing.empty()) return;
+  const std::vector<Children> children = children_of(differing);
+
   wire::StoreDigest deeper;
+  deeper.exchange = digest.exchange;
   wire::StoreDigestDetail detail;
-  std::size_t expanded = 0;
-  for (const wire::DigestRange& theirs : digest.ranges) {
-    if (hash_of(theirs.level, theirs.index) == theirs.hash) continue;
-    if (expanded == kMaxExpandedRanges) break;
-    ++expanded;
-    std::size_t owners = 0;
-    const auto children = children_of(theirs.level, theirs.index, owners);
-    if (theirs.level < StoreDigestState::kMaxLevel && owners > kDetailOwners) {
+  detail.exchange = digest.exchange;
+  for (std::size_t i = 0; i < differing.size(); ++i) {
+    const wire::DigestRange& theirs = differing[i];
+    if (theirs.level < StoreDigestState::kMaxLevel && children[i].owners > kDetailOwners) {
       // Too many of our owners here for one detail: one level down, where fewer differ.
       for (std::uint32_t c = 0; c < StoreDigestState::kFanout; ++c)
-        deeper.ranges.push_back(wire::DigestRange{
-            theirs.level + 1, (theirs.index << StoreDigestState::kLevelBits) | c, children[c]});
+        deeper.ranges.push_back(
+            wire::DigestRange{theirs.level + 1, (theirs.index << StoreDigestState::kLevelBits) | c,
+                              children[i].hashes[c]});
       continue;
     }
     detail.ranges.push_back(wire::DigestRange{theirs.level, theirs.index, 0});
+  }
+  if (!detail.ranges.empty()) {
     replication_.for_each_counted([&](const MemberId& owner, const StoreReplica& r) {
-      if (StoreDigestState::contribution(owner, r.epoch(), r.version()) != 0 &&
-          StoreDigestState::in_range(StoreDigestState::position(owner), theirs.level, theirs.index))
-        detail.owners.push_back(wire::OwnerVersion{owner, r.epoch(), r.version()});
+      if (StoreDigestState::contribution(owner, r.epoch(), r.version()) == 0) return;
+      const std::uint64_t position = StoreDigestState::position(owner);
+      for (const wire::DigestRange& d : detail.ranges)
+        if (StoreDigestState::in_range(position, d.level, d.index)) {
+          detail.owners.push_back(wire::OwnerVersion{owner, r.epoch(), r.version()});
+          break;
+        }
     });
   }
   if (!deeper.ranges.empty()) {
@@ -107,7 +180,12 @@ void AntiEntropy::on_store_digest(const Origin& origin, const wire::StoreDigest&
 }
 
 void AntiEntropy::on_store_digest_detail(const Origin& origin,
-                                         const wire::StoreDigestDetail& detail) {
+                                         const wire::StoreDigestDetail& detail, TimePoint now) {
+  if (!in_exchange(detail.exchange, now)) {
+    // Not an answer to a round of ours: a forged detail must not make us send every store.
+    ++ctx_.stats.unexpected;
+    return;
+  }
   auto covered = [&](const MemberId& owner) {
     const std::uint64_t position = StoreDigestState::position(owner);
     return std::any_of(detail.ranges.begin(), detail.ranges.end(), [&](const wire::DigestRange& r) {
@@ -142,12 +220,16 @@ void AntiEntropy::on_store_digest_detail(const Origin& origin,
       snapshots.push_back(r.snapshot_since(owner, 0, 0));
   });
   if (snapshots.empty() && wants.empty()) return;
-  send_sync(origin, std::move(snapshots), std::move(wants));
+  send_sync(origin, std::move(snapshots), std::move(wants), detail.exchange);
 }
 
 void AntiEntropy::on_store_sync(const Origin& origin, const wire::StoreSync& sync, TimePoint now) {
   for (const wire::StoreSnapshot& snap : sync.snapshots) replication_.apply_snapshot(snap, now);
   if (sync.wants.empty()) return;
+  if (!in_exchange(sync.exchange, now)) {
+    ++ctx_.stats.unexpected;  // asking for stores outside any round of ours
+    return;
+  }
   std::vector<wire::StoreSnapshot> answer;
   for (const wire::OwnerVersion& want : sync.wants) {
     if (want.owner == membership_.self().id) replication_.observe_own_epoch(want.epoch);
@@ -156,23 +238,24 @@ void AntiEntropy::on_store_sync(const Origin& origin, const wire::StoreSync& syn
     answer.push_back(mine->snapshot_since(want.owner, want.epoch, want.version));
   }
   if (answer.empty()) return;
-  send_sync(origin, std::move(answer), {});
+  send_sync(origin, std::move(answer), {}, sync.exchange);
 }
 
 void AntiEntropy::send_sync(const Origin& origin, std::vector<wire::StoreSnapshot> snapshots,
-                            std::vector<wire::OwnerVersion> wants) {
+                            std::vector<wire::OwnerVersion> wants, std::uint64_t exchange) {
   const std::size_t budget = stream_budget();
   auto chunks = chunk_snapshots(std::move(snapshots), budget, budget);
   if (chunks.size() == 1) {
     ++ctx_.stats.store_syncs_sent;
-    outbox_.reply(origin, wire::Packet{wire::StoreSync{std::move(chunks[0]), std::move(wants)}});
+    outbox_.reply(origin,
+                  wire::Packet{wire::StoreSync{std::move(chunks[0]), std::move(wants), exchange}});
     return;
   }
   // Pieces of one snapshot must arrive in order: every message takes the stream path.
   for (auto& chunk : chunks) {
     ++ctx_.stats.store_syncs_sent;
-    outbox_.reply_by_stream(origin,
-                            wire::Packet{wire::StoreSync{std::move(chunk), std::move(wants)}});
+    outbox_.reply_by_stream(
+        origin, wire::Packet{wire::StoreSync{std::move(chunk), std::move(wants), exchange}});
     wants.clear();
   }
 }

@@ -15,6 +15,12 @@
 // snapshot when tombstones the receiver may need were already collected), cut into messages
 // within the stream size limit. One differing owner among 10,000 costs four datagrams of at
 // most ~1.1 KB before its items travel.
+//
+// Every message of a round carries the round's random `exchange` id, chosen by its opener. A
+// detail, or a sync that asks for stores, is answered only within a round this member opened or
+// answered in the last kExchangeLife: a forged one (which could otherwise make a member send
+// everything it holds to anyone) is counted and dropped. And whatever a digest lists, this
+// member's hashes of it cost one pass over its stores: a digest cannot be made expensive.
 #pragma once
 
 #include "core/context.hpp"
@@ -27,6 +33,7 @@
 
 #include <array>
 #include <cstdint>
+#include <deque>
 #include <vector>
 
 namespace convoy::core {
@@ -37,6 +44,9 @@ class AntiEntropy {
   /// their versions rather than with its 64 children: ~40 bytes an owner keeps the detail well
   /// inside a datagram.
   static constexpr std::size_t kDetailOwners = 16;
+  /// How long a round is remembered, and how many rounds at most.
+  static constexpr Duration kExchangeLife = std::chrono::seconds(10);
+  static constexpr std::size_t kExchanges = 1024;
 
   AntiEntropy(Context& context, const Membership& membership, Outbox& outbox,
               Replication& replication);
@@ -47,29 +57,45 @@ class AntiEntropy {
   void tick(TimePoint now);
   [[nodiscard]] TimePoint next_deadline() const { return next_round_; }
 
-  void on_store_digest(const Origin& origin, const wire::StoreDigest& digest);
-  void on_store_digest_detail(const Origin& origin, const wire::StoreDigestDetail& detail);
+  void on_store_digest(const Origin& origin, const wire::StoreDigest& digest, TimePoint now);
+  void on_store_digest_detail(const Origin& origin, const wire::StoreDigestDetail& detail,
+                              TimePoint now);
   void on_store_sync(const Origin& origin, const wire::StoreSync& sync, TimePoint now);
 
-  /// Sends `snapshots` (and `wants`) as StoreSync messages within the stream size limit: one
-  /// message the way the question came if it fits, else in order over the stream path.
+  /// Sends `snapshots` (and `wants`) as StoreSync messages of round `exchange` within the
+  /// stream size limit: one message the way the question came if it fits, else in order over
+  /// the stream path.
   void send_sync(const Origin& origin, std::vector<wire::StoreSnapshot> snapshots,
-                 std::vector<wire::OwnerVersion> wants);
+                 std::vector<wire::OwnerVersion> wants, std::uint64_t exchange);
   /// Bytes of snapshots one stream message may carry (the rest of the limit is for framing).
   [[nodiscard]] std::size_t stream_budget() const;
 
  private:
-  /// Hash of a range as this member holds it.
-  [[nodiscard]] std::uint64_t hash_of(std::uint32_t level, std::uint32_t index) const;
-  /// The hashes of the 64 children of a range, and how many owners the range holds.
-  [[nodiscard]] std::array<std::uint64_t, StoreDigestState::kFanout> children_of(
-      std::uint32_t level, std::uint32_t index, std::size_t& owners) const;
+  /// Our hash of each of `ranges`, in one pass over our stores.
+  [[nodiscard]] std::vector<std::uint64_t> hashes_of(
+      const std::vector<wire::DigestRange>& ranges) const;
+  /// For each of `ranges`: the hashes of its 64 children and how many of our owners it holds,
+  /// in one pass over our stores.
+  struct Children {
+    std::array<std::uint64_t, StoreDigestState::kFanout> hashes{};
+    std::size_t owners = 0;
+  };
+  [[nodiscard]] std::vector<Children> children_of(
+      const std::vector<wire::DigestRange>& ranges) const;
+  /// Remembers round `exchange` as one this member takes part in.
+  void join_exchange(std::uint64_t exchange, TimePoint now);
+  [[nodiscard]] bool in_exchange(std::uint64_t exchange, TimePoint now) const;
 
   Context& ctx_;
   const Membership& membership_;
   Outbox& outbox_;
   Replication& replication_;
   TimePoint next_round_{};
+  struct Exchange {
+    std::uint64_t id = 0;
+    TimePoint until;
+  };
+  std::deque<Exchange> exchanges_;  ///< oldest first
 };
 
 }  // namespace convoy::core

@@ -41,8 +41,10 @@ using WriteCallback = std::function<void(const WriteResult&)>;
 
 class RemoteWrites {
  public:
-  /// Answers an owner remembers for deduplication, at most.
-  static constexpr std::size_t kRememberedAnswers = 4096;
+  /// Answers an owner remembers for deduplication, at most: each is kept for twice the write
+  /// timeout, so this bounds the rate of writes into one store whose retries are still
+  /// deduplicated to 65,536 / (2 × write_timeout): ~10,000 a second with the default timeout.
+  static constexpr std::size_t kRememberedAnswers = 65536;
 
   /// `seed` starts the request numbering somewhere no earlier life of this member used, so an
   /// owner's memory of a previous life's requests cannot answer this one's.

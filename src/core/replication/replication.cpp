@@ -14,6 +14,22 @@ Replication::Replication(Context& context, const Membership& membership, Subscri
                          std::uint64_t epoch)
     : ctx_(context), membership_(membership), subscribers_(subscribers), own_(epoch) {}
 
+void Replication::restore(const RestoredState& restored, TimePoint now) {
+  const std::uint64_t old_epoch = own_.epoch();
+  const std::uint64_t old_version = own_.version();
+  own_ = StoreReplica(restored.store_epoch);
+  own_.restore(restored.store_version, restored.gc_version, restored.items, now);
+  digest_.change(membership_.self().id, old_epoch, old_version, own_.epoch(), own_.version());
+}
+
+DurableChange Replication::durable_now() const {
+  DurableChange change;
+  change.store_epoch = own_.epoch();
+  change.store_version = own_.version();
+  change.gc_version = own_.gc_version();
+  return change;
+}
+
 void Replication::start(TimePoint now) {
   next_gc_ = now + ctx_.config.store.tombstone_grace / 10;
 }
@@ -167,6 +183,14 @@ WriteResult Replication::write_own(std::string_view key, Write&& write) {
                    sink(StoreReplica::Change{std::string(key), *r.find(key)});
                    return true;
                  });
+  if (result.status == WriteStatus::done && result.item.version == own_.version() &&
+      own_.find(key) != nullptr) {
+    // Durable before its rumour (queued above, sent after this handler) leaves the machine.
+    DurableChange change;
+    change.store_version = own_.version();
+    change.put_items.push_back(*own_.find(key));
+    ctx_.env.make_durable(change);
+  }
   return result;
 }
 
@@ -192,8 +216,13 @@ WriteResult Replication::erase(std::string_view key, std::optional<Expectation> 
 void Replication::observe_own_epoch(std::uint64_t epoch) {
   if (epoch <= own_.epoch()) return;  // ours, or older: our replicas replace it
   const std::uint64_t old_epoch = own_.epoch();
-  own_.rebase(epoch_above(epoch, old_epoch));
+  const std::uint64_t next = epoch_above(epoch, old_epoch);
+  if (next <= old_epoch) return;  // the counter is at its top: nothing higher to move to
+  own_.rebase(next);
   ++ctx_.stats.store_epoch_raises;
+  DurableChange change;
+  change.store_epoch = own_.epoch();
+  ctx_.env.make_durable(change);
   digest_.change(membership_.self().id, old_epoch, own_.version(), own_.epoch(), own_.version());
   // Every item again, under the new epoch: a replica that takes one resets to this epoch, and
   // anti-entropy completes it.
@@ -223,7 +252,12 @@ void Replication::collect_tombstones(TimePoint now) {
   next_gc_ =
       now + std::max<Duration>(ctx_.config.store.tombstone_grace / 10, std::chrono::seconds(1));
   const TimePoint cutoff = now - ctx_.config.store.tombstone_grace;
-  own_.collect(cutoff);
+  if (std::vector<std::string> gone = own_.collect(cutoff); !gone.empty()) {
+    DurableChange change;
+    change.gc_version = own_.gc_version();
+    change.erase_keys = std::move(gone);
+    ctx_.env.make_durable(change);
+  }
   for (auto& r : replicas_)
     if (r) r->collect(cutoff);
 }

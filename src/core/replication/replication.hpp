@@ -14,6 +14,7 @@
 #include "core/directory/subscribers.hpp"
 #include "core/dissemination/piggyback_source.hpp"
 #include "core/dissemination/store_news.hpp"
+#include "core/durable_state.hpp"
 #include "core/membership/member_key.hpp"
 #include "core/membership/membership.hpp"
 #include "core/replication/store_digest.hpp"
@@ -36,6 +37,11 @@ class Replication final : public PiggybackSource {
  public:
   Replication(Context& context, const Membership& membership, Subscribers& subscribers,
               std::uint64_t epoch);
+
+  /// Takes back the own store as it was persisted (before start).
+  void restore(const RestoredState& restored, TimePoint now);
+  /// The own store's durable facts as they stand (committed once at start).
+  [[nodiscard]] DurableChange durable_now() const;
 
   /// Arms tombstone collection.
   void start(TimePoint now);

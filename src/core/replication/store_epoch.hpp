@@ -37,10 +37,16 @@ namespace convoy::core {
   return static_cast<std::uint32_t>(x) | 1u;
 }
 
-/// The first epoch above `seen` (and above `mine`) that keeps our nonce.
+inline constexpr std::uint64_t kMaxEpochCounter = 0xFFFFFFFFu;
+
+/// The first epoch above `seen` (and above `mine`) that keeps our nonce. The counter saturates
+/// instead of wrapping: a wrapped counter would move a store's epoch backwards, below every
+/// replica of it (a forged epoch with the top counter could then silence a member's writes).
+/// At the top the result may not be above `seen`; the caller then stays where it is.
 [[nodiscard]] constexpr std::uint64_t epoch_above(std::uint64_t seen, std::uint64_t mine) {
-  const std::uint64_t counter =
-      (epoch_counter(seen) > epoch_counter(mine) ? epoch_counter(seen) : epoch_counter(mine)) + 1;
+  const std::uint64_t highest =
+      epoch_counter(seen) > epoch_counter(mine) ? epoch_counter(seen) : epoch_counter(mine);
+  const std::uint64_t counter = highest < kMaxEpochCounter ? highest + 1 : kMaxEpochCounter;
   return make_epoch(counter, epoch_nonce(mine));
 }
 

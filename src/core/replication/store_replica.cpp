@@ -268,19 +268,33 @@ wire::StoreSnapshot StoreReplica::snapshot_since(const MemberId& owner, std::uin
 // gap, and gc_version_ would then rise above versions not yet received: a live item of another
 // key in that gap would be refused as "at or below gc_version()" by every delta and range
 // transfer, and lost for good. Below the watermark every such write has already been applied.
-std::size_t StoreReplica::collect(TimePoint cutoff) {
-  std::size_t collected = 0;
+std::vector<std::string> StoreReplica::collect(TimePoint cutoff) {
+  std::vector<std::string> collected;
   for (auto it = items_.begin(); it != items_.end();) {
     const Held& held = it->second;
     if (held.item.deleted && held.deleted_at <= cutoff && held.item.version <= version_) {
       gc_version_ = std::max(gc_version_, held.item.version);
+      collected.push_back(it->first);
       it = items_.erase(it);
-      ++collected;
     } else {
       ++it;
     }
   }
   return collected;
+}
+
+void StoreReplica::restore(std::uint64_t version, std::uint64_t gc_version,
+                           const std::vector<wire::StoreItem>& items, TimePoint now) {
+  items_.clear();
+  seen_above_.clear();
+  version_ = version;
+  gc_version_ = gc_version;
+  for (const wire::StoreItem& item : items) {
+    assert(item.version <= version_);
+    Held& held = items_[item.key];
+    held.item = item;
+    held.deleted_at = item.deleted ? now : TimePoint{};
+  }
 }
 
 std::uint64_t StoreReplica::content_hash() const {

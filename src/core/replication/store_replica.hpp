@@ -32,6 +32,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace convoy::core {
 
@@ -122,8 +123,13 @@ class StoreReplica {
 
   /// Collects tombstones applied at or before `cutoff` (local time) and at or below the
   /// watermark — collecting one above it would make gc_version() reject older deltas this
-  /// replica still lacks. Returns how many.
-  std::size_t collect(TimePoint cutoff);
+  /// replica still lacks. Returns the keys collected.
+  std::vector<std::string> collect(TimePoint cutoff);
+
+  /// The owner's own store as it was persisted: items (tombstones counted from `now`, so they
+  /// get a full grace period again), watermark and collection mark.
+  void restore(std::uint64_t version, std::uint64_t gc_version,
+               const std::vector<wire::StoreItem>& items, TimePoint now);
 
   /// Order-independent hash of the live items (key, value, version): equal stores, equal hashes.
   [[nodiscard]] std::uint64_t content_hash() const;

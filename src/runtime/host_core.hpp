@@ -1,0 +1,185 @@
+// HostCore: what a Host is inside. It owns the protocol engine and everything that drives it —
+// one io thread (Asio) on which the engine, the transport and the timer run, the durable
+// storage, the published directory snapshot, and the subscription dispatcher — and it is the
+// engine's Environment.
+//
+// Every call into the engine is one *turn* on the io thread. During a turn, what the engine sends
+// is held; at the end of the turn the durable changes it asked for are committed (with
+// Durability::batched, once for all turns already queued: group commit), and only then does what
+// it sent leave the machine, and do the writes it completed report back. So a restart can never
+// reuse an incarnation or a store version that anyone has seen, and a write is acknowledged only
+// once it would survive a crash. After the turn, the engine's events go to the subscriptions and
+// the directory snapshot is rebuilt where something changed.
+#pragma once
+
+#include "core/engine.hpp"
+#include "runtime/asio_config.hpp"
+#include "runtime/directory_snapshot.hpp"
+#include "runtime/subscription_hub.hpp"
+#include "runtime/transport.hpp"
+#include "runtime/transport_handler.hpp"
+#include "storage/storage.hpp"
+
+#include <convoy/host_options.hpp>
+#include <convoy/metrics.hpp>
+
+#include <asio.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace spdlog {
+class logger;
+}  // namespace spdlog
+
+namespace convoy::detail {
+
+class HostCore final : private core::Environment, private runtime::TransportHandler {
+ public:
+  /// Opens the storage, binds the transport and builds the engine (not started). Throws
+  /// convoy::Error.
+  explicit HostCore(HostOptions options);
+  ~HostCore() override;
+  HostCore(const HostCore&) = delete;
+  HostCore& operator=(const HostCore&) = delete;
+
+  /// Starts as the first member of a new cluster.
+  void start_alone();
+  /// Joins through `seeds` (re-resolved on every attempt, with backoff) or throws
+  /// Error(join_failed) saying what each seed did.
+  void join(const std::vector<std::string>& seeds);
+  /// Graceful leave: returns once the news has spread or `timeout` passed; then stops.
+  void leave(std::chrono::milliseconds timeout);
+  /// Stops at once. Idempotent.
+  void shutdown();
+
+  // --- Reads, any thread --------------------------------------------------------------------
+
+  [[nodiscard]] const MemberId& id() const { return id_; }
+  [[nodiscard]] const Address& address() const { return address_; }
+  [[nodiscard]] bool running() const { return running_.load(); }
+  [[nodiscard]] std::shared_ptr<const runtime::DirectorySnapshot> snapshot() const {
+    return snapshots_.latest();
+  }
+  [[nodiscard]] Metrics metrics();
+
+  // --- Writes and administration, any thread ------------------------------------------------
+
+  enum class Op : std::uint8_t { put, erase };
+  /// A write into `owner`'s store (ours included). `done` runs on the dispatcher thread once the
+  /// write is settled (and, for our own store, durable).
+  void write(Op op, const MemberId& owner, std::string key, std::string value,
+             std::optional<Expectation> expected, std::function<void(WriteResult)> done);
+  bool evict(const MemberId& target);
+  bool fail(const MemberId& target);
+  [[nodiscard]] Subscription subscribe(EventFilter filter,
+                                       std::function<void(const Event&)> callback);
+
+  /// How long a synchronous write into another member's store may wait for its answer.
+  [[nodiscard]] std::chrono::milliseconds remote_write_wait() const;
+
+ private:
+  // core::Environment
+  void send_datagram(const Address& to, std::span<const std::uint8_t> bytes) override;
+  void send_stream(const Address& to, std::vector<std::uint8_t> bytes) override;
+  void reply(core::StreamId stream, std::vector<std::uint8_t> bytes) override;
+  void schedule(core::TimePoint at) override;
+  void notify(const Event& event) override;
+  void make_durable(const core::DurableChange& change) override;
+  // runtime::TransportHandler
+  void on_datagram(const Address& from, std::span<const std::uint8_t> bytes) override;
+  void on_stream_message(runtime::StreamId stream, const Address& peer,
+                         std::span<const std::uint8_t> bytes) override;
+
+  /// Runs `f` as one turn on the io thread and returns its result, waiting for it (inline if
+  /// already on the io thread).
+  template <class F>
+  auto on_io(F&& f) -> decltype(f());
+  /// Runs `f(engine)` as a turn: the engine call, then the end of the turn.
+  template <class F>
+  void turn(F&& f);
+  void end_turn();
+  /// Commits what the turn made durable, then lets out what it sent and what it completed.
+  void flush();
+  void drain_events();
+  void stop_on_io();
+  void on_timer(const std::error_code& error);
+  [[nodiscard]] core::TimePoint now() const;
+  [[nodiscard]] bool on_io_thread() const;
+  void log_event(const Event& e);
+  void record_remote_write(const WriteResult& result, std::chrono::steady_clock::duration took);
+
+  struct Outgoing {
+    enum class Kind : std::uint8_t { datagram, stream, reply };
+    Kind kind;
+    Address to;
+    core::StreamId stream = 0;
+    std::vector<std::uint8_t> bytes;
+  };
+
+  HostOptions options_;
+  std::shared_ptr<spdlog::logger> log_;
+  std::chrono::steady_clock::time_point epoch_;
+  asio::io_context io_;
+  asio::executor_work_guard<asio::io_context::executor_type> work_;
+  asio::steady_timer timer_;
+  std::unique_ptr<storage::Storage> storage_;
+  std::unique_ptr<runtime::Transport> transport_;
+  MemberId id_;
+  Address address_;
+  std::unique_ptr<core::Engine> engine_;
+  std::shared_ptr<core::Subscription> feed_;
+  runtime::SnapshotPublisher snapshots_;
+  runtime::SubscriptionHub hub_;
+  std::thread io_thread_;
+  std::atomic<bool> running_{false};
+  bool stopped_ = false;  ///< io thread only
+
+  // A turn's held effects (io thread only).
+  std::vector<Outgoing> outgoing_;
+  storage::Batch batch_;
+  bool batch_pending_ = false;
+  bool flush_posted_ = false;
+  std::vector<std::function<void()>> completions_;
+
+  // Joining (the join loop waits on these).
+  std::mutex join_mutex_;
+  std::condition_variable join_changed_;
+  enum class JoinState : std::uint8_t { idle, pending, joined, failed };
+  JoinState join_state_ = JoinState::idle;
+  std::string join_failure_;
+
+  // Remote write outcomes and latencies (io thread writes, metrics() reads on the io thread).
+  Metrics remote_{};
+};
+
+// The turn machinery is used by every file of HostCore.
+
+template <class F>
+auto HostCore::on_io(F&& f) -> decltype(f()) {
+  using R = decltype(f());
+  if (on_io_thread()) return f();
+  std::packaged_task<R()> task(std::forward<F>(f));
+  std::future<R> result = task.get_future();
+  // Wrapped: Asio treats a bare packaged_task as a completion token and takes its future.
+  asio::post(io_, [task = std::move(task)]() mutable { task(); });
+  return result.get();  // a task dropped by shutdown throws broken_promise: callers catch it
+}
+
+template <class F>
+void HostCore::turn(F&& f) {
+  if (stopped_) return;
+  f();
+  end_turn();
+}
+
+}  // namespace convoy::detail

@@ -1,0 +1,116 @@
+// Hosts over real sockets on 127.0.0.1: joining, stores seen everywhere, remote compare-and-set,
+// failure detection, graceful leave, fail() and rejoin, eviction.
+#include "host_cluster.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <mutex>
+
+namespace convoy {
+namespace {
+
+using namespace std::chrono_literals;
+using test::eventually;
+using test::HostCluster;
+
+TEST(Host, ThreeHostsJoinAndSeeEachOtherAlive) {
+  HostCluster c(3);
+  ASSERT_TRUE(eventually([&] { return c.converged(); }));
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_TRUE(c[i].running());
+    EXPECT_NE(c[i].address().port, 0);
+    EXPECT_EQ(c[i].self().id, c[i].id());
+  }
+}
+
+TEST(Host, APutIsSeenByEveryMember) {
+  HostCluster c(3);
+  ASSERT_TRUE(eventually([&] { return c.converged(); }));
+  const WriteResult w = c[1].store().put("role", "web");
+  ASSERT_EQ(w.status, WriteStatus::done) << w.error;
+  EXPECT_EQ(c[1].store().get("role")->value, "web");  // read your own write at once
+  for (std::size_t i = 0; i < 3; ++i)
+    EXPECT_TRUE(eventually([&] {
+      auto v = c[i].directory().value(c[1].id(), "role");
+      return v && v->value == "web";
+    })) << i;
+  EXPECT_EQ(c[2].directory().find_by_key("role").size(), 1u);
+}
+
+TEST(Host, RemoteCompareAndSetAndAStaleOne) {
+  HostCluster c(3);
+  ASSERT_TRUE(eventually([&] { return c.converged(); }));
+  MemberStore owner = c[0].directory().member(c[2].id()).store();
+  const WriteResult first = owner.put("counter", "1", Expectation::absent());
+  ASSERT_EQ(first.status, WriteStatus::done) << first.error;
+  const WriteResult second = owner.put("counter", "2", Expectation::of(first.item));
+  ASSERT_EQ(second.status, WriteStatus::done) << second.error;
+  const WriteResult stale = owner.put("counter", "3", Expectation::of(first.item));
+  EXPECT_EQ(stale.status, WriteStatus::conflict);
+  EXPECT_EQ(stale.item.value, "2");
+  EXPECT_EQ(c[2].store().get("counter")->value, "2");
+}
+
+TEST(Host, AShutDownHostIsDeclaredDeadByEveryOther) {
+  HostCluster c(3);
+  ASSERT_TRUE(eventually([&] { return c.converged(); }));
+  const MemberId gone = c[2].id();
+  c[2].shutdown();
+  for (std::size_t i = 0; i < 2; ++i)
+    EXPECT_TRUE(eventually([&] {
+      auto m = c[i].directory().member(gone).info();
+      return m && m->status == MemberStatus::dead;
+    })) << i;
+}
+
+TEST(Host, ALeaveShowsAsLeft) {
+  HostCluster c(3);
+  ASSERT_TRUE(eventually([&] { return c.converged(); }));
+  const MemberId gone = c[1].id();
+  c[1].leave(2s);
+  EXPECT_FALSE(c[1].running());
+  for (std::size_t i : {0u, 2u})
+    EXPECT_TRUE(eventually([&] {
+      auto m = c[i].directory().member(gone).info();
+      return m && m->status == MemberStatus::left;
+    })) << i;
+}
+
+TEST(Host, AFailedHostRejoinsWithAHigherIncarnation) {
+  HostCluster c(3);
+  ASSERT_TRUE(eventually([&] { return c.converged(); }));
+  std::atomic<int> rejoined = 0;
+  auto sub = c[2].directory().subscribe({}, [&](const Event& e) {
+    if (e.kind == Event::Kind::rejoined) ++rejoined;
+  });
+  c[2].store().put("kept", "yes");
+  const std::uint64_t before = c[2].self().incarnation;
+  ASSERT_TRUE(c[0].fail(c[2].id()));
+  EXPECT_TRUE(eventually([&] { return rejoined.load() > 0; }));
+  EXPECT_TRUE(eventually([&] {
+    auto m = c[1].directory().member(c[2].id()).info();
+    return m && m->status == MemberStatus::alive && m->incarnation > before;
+  }));
+  EXPECT_TRUE(eventually([&] {
+    auto v = c[0].directory().value(c[2].id(), "kept");
+    return v && v->value == "yes";
+  }));
+}
+
+TEST(Host, AnEvictedHostStopsAndItsSubscribersHear) {
+  HostCluster c(3);
+  ASSERT_TRUE(eventually([&] { return c.converged(); }));
+  std::atomic<bool> told = false;
+  auto sub = c[2].directory().subscribe({}, [&](const Event& e) {
+    if (e.kind == Event::Kind::evicted) told = true;
+  });
+  ASSERT_TRUE(c[0].evict(c[2].id()));
+  EXPECT_TRUE(eventually([&] { return told.load(); }));
+  EXPECT_TRUE(eventually([&] { return !c[2].running(); }));
+  const WriteResult w = c[2].store().put("x", "y");
+  EXPECT_EQ(w.status, WriteStatus::failed);
+}
+
+}  // namespace
+}  // namespace convoy
