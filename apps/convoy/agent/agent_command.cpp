@@ -13,6 +13,7 @@
 #include <convoy/error.hpp>
 #include <convoy/host.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <future>
@@ -98,6 +99,11 @@ int AgentCommand::run(const ShutdownSignals& signals) {
 
   LogOutput log(options.log_level, options.log_format);
   host_options.log_sink = log.library_sink();
+  // The event log tells the cluster's events at info, aggregated; the library tells them too,
+  // one line each. Below debug, only the library's warnings and errors pass, so a burst of
+  // joins is not written twice and unaggregated.
+  if (options.log_level > LogLevel::debug)
+    host_options.log_level = std::max(options.log_level, LogLevel::warn);
   EventHub hub(options.http_limits.max_event_streams, options.http_limits.event_queue);
   ApiContext context(hub, host_options.config);
   ApiServer server(context, options.http_limits, [&log](const std::string& line) {
@@ -131,9 +137,10 @@ int AgentCommand::run(const ShutdownSignals& signals) {
   const Member self = host->self();
   log.write(LogLevel::info,
             "member " + self.id.to_string() + " running at " + self.address.to_string() +
-                " (incarnation " + std::to_string(self.incarnation) + "), " +
-                std::to_string(host->directory().all().size()) + " members; HTTP API on http://" +
-                server.address(),
+                " (incarnation " + std::to_string(self.incarnation) + ", data dir " +
+                (options.data_dir.empty() ? std::string("none: nothing kept") : options.data_dir) +
+                "), " + std::to_string(host->directory().all().size()) +
+                " members; HTTP API on http://" + server.address(),
             {{"event", "started"},
              {"member", self.id.to_string()},
              {"address", self.address.to_string()},

@@ -72,6 +72,10 @@ EventLog::Line EventLog::describe(const Event& e) {
     case K::refuted:
       return {LogLevel::warn, "refutations",
               "this member was suspected or declared dead and refuted it" + inc};
+    case K::rejoined:
+      return {LogLevel::warn, "rejoins",
+              "the cluster had declared this member dead; it rejoined with the same id and store" +
+                  inc};
     case K::conflict:
       return {
           LogLevel::error, "id conflicts",

@@ -35,6 +35,20 @@ void write_all(int fd, const std::string& line) {
   }
 }
 
+/// The line without a "2026-11-30T17:09:11.246 info convoy: " prefix, if the library put its own
+/// time and level in front (it does so when it formats for stderr); this output adds its own.
+std::string_view without_library_prefix(std::string_view line) {
+  const auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
+  if (line.size() < 24 || !is_digit(line[0]) || line[4] != '-' || line[10] != 'T' ||
+      line[19] != '.')
+    return line;
+  const auto level_end = line.find(' ', 24);
+  if (level_end == std::string_view::npos) return line;
+  const auto name_end = line.find(": ", level_end + 1);
+  if (name_end == std::string_view::npos || name_end - level_end > 16) return line;
+  return line.substr(name_end + 2);
+}
+
 }  // namespace
 
 LogOutput::LogOutput(LogLevel min_level, LogFormat format, int fd)
@@ -46,7 +60,8 @@ void LogOutput::write(LogLevel level, std::string_view message, const nlohmann::
 
 LogSink LogOutput::library_sink() {
   return [this](LogLevel level, std::string_view line) {
-    if (enabled(level)) emit(level, "convoy", line, nlohmann::json::object());
+    if (enabled(level))
+      emit(level, "convoy", without_library_prefix(line), nlohmann::json::object());
   };
 }
 

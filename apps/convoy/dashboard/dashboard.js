@@ -181,7 +181,7 @@ function onEvent(e) {
 
 const KINDS = ["member_joined", "member_suspect", "member_alive", "member_dead", "member_left",
   "member_evicted", "member_reaped", "key_set", "key_deleted", "joined", "join_failed",
-  "refuted", "conflict", "evicted", "overflow"];
+  "refuted", "rejoined", "conflict", "evicted", "overflow"];
 
 function connect() {
   const stream = new EventSource("/v1/events");

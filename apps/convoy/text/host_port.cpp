@@ -50,7 +50,11 @@ std::optional<HostPort> parse_host_port(std::string_view text, std::uint16_t def
   }
   const auto colon = text.rfind(':');
   if (colon != std::string_view::npos && text.find(':') != colon) {
-    // Several colons and no brackets: a bare IPv6 address without a port.
+    // Several colons and no brackets: a bare IPv6 address without a port, or nothing.
+    for (char c : text.substr(0, text.find('%')))  // after '%': a zone ("fe80::1%eth0")
+      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') ||
+            c == ':' || c == '.'))
+        return {};
     out.host = std::string(text);
   } else if (colon != std::string_view::npos) {
     out.host = std::string(text.substr(0, colon));
