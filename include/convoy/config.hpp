@@ -51,6 +51,10 @@ struct DisseminationConfig {
   std::uint32_t fanout = 3;
   /// Each update is sent at most factor × ⌈ln(N+1)⌉ times.
   std::uint32_t factor = 3;
+  /// Eager push: news is sent at once to this many peers (an overlay that push links make
+  /// symmetric and redundant pushes prune), so it spreads in network hops instead of gossip
+  /// rounds; the piggybacked copies remain as the safety net. 0: pure piggyback gossip.
+  std::uint32_t eager_peers = 3;
   /// Bytes per datagram, envelope included: fits a 1500-byte Ethernet MTU with IP and UDP
   /// headers and room for encryption.
   std::size_t packet_budget = 1400;

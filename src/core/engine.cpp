@@ -46,6 +46,7 @@ Engine::Engine(const Config& config, MemberId self, Address advertise, std::uint
       membership_(config_, self, advertise, incarnation),
       outbox_(ctx_, membership_),
       replication_(ctx_, membership_, subscribers_, make_epoch(incarnation + 1, life_nonce(seed))),
+      eager_(ctx_, membership_, outbox_, replication_),
       anti_entropy_(ctx_, membership_, outbox_, replication_),
       detector_(ctx_, membership_, outbox_, *this),
       sync_(ctx_, membership_, outbox_, replication_, anti_entropy_, *this),
@@ -53,6 +54,7 @@ Engine::Engine(const Config& config, MemberId self, Address advertise, std::uint
       directory_(membership_, replication_) {
   assert(!config_.validate() && "Engine needs a valid Config: call Config::validate() first");
   outbox_.attach(replication_);
+  replication_.attach(&eager_);
 }
 
 Engine::Engine(const Config& config, MemberId self, Address advertise,
@@ -78,8 +80,8 @@ void Engine::start(TimePoint now) {
   sync_.start(now);
   anti_entropy_.start(now);
   replication_.start(now);
-  outbox_.enqueue_self();
-  reschedule(now);
+  spread_self();
+  settle(now);
 }
 
 void Engine::join(std::span<const Address> seeds, TimePoint now) {
@@ -87,16 +89,16 @@ void Engine::join(std::span<const Address> seeds, TimePoint now) {
   start(now);
   if (!sync_.has_seeds()) return;  // nobody to join: we are the first member
   sync_.begin_join(now);
-  reschedule(now);
+  settle(now);
 }
 
 void Engine::leave(TimePoint now) {
   if (membership_.left() || !started_) return;
   membership_.set_self_status(MemberStatus::left);
-  outbox_.enqueue_self();
+  spread_self();
   // Tell a few members at once rather than waiting for the next gossip tick.
   outbox_.gossip_now();
-  reschedule(now);
+  settle(now);
 }
 
 std::size_t Engine::pending_broadcasts() const {
@@ -116,7 +118,7 @@ void Engine::handle_datagram(const Address& from, std::span<const std::uint8_t> 
     return;
   }
   dispatch(Origin::datagram(from), std::move(*r.packet), now);
-  reschedule(now);
+  settle(now);
 }
 
 void Engine::handle_stream(StreamId stream, const Address& peer,
@@ -129,7 +131,7 @@ void Engine::handle_stream(StreamId stream, const Address& peer,
     return;
   }
   dispatch(Origin::connection(stream, peer), std::move(*r.packet), now);
-  reschedule(now);
+  settle(now);
 }
 
 void Engine::dispatch(const Origin& origin, wire::Packet&& packet, TimePoint now) {
@@ -137,8 +139,12 @@ void Engine::dispatch(const Origin& origin, wire::Packet&& packet, TimePoint now
   // Prefetch before applying: the tables are far larger than the cache, and overlapping the
   // misses of a whole packet's lookups is most of the cost of receiving it.
   membership_.prefetch(packet.updates);
-  for (const wire::MemberUpdate& u : packet.updates) apply(u, now, Provenance::gossip);
-  for (const wire::StoreDelta& d : packet.deltas) replication_.apply_delta(d, now);
+  // News learned here is pushed on at the end of the call, but not back where it came from.
+  eager_.set_source(origin.path == Origin::Path::datagram ? std::optional<Address>(origin.from)
+                                                          : std::nullopt);
+  std::size_t fresh = 0;
+  for (const wire::MemberUpdate& u : packet.updates) fresh += apply(u, now, Provenance::gossip);
+  for (const wire::StoreDelta& d : packet.deltas) fresh += replication_.apply_delta(d, now);
   std::visit(
       [&](auto& body) {
         using T = std::decay_t<decltype(body)>;
@@ -149,7 +155,8 @@ void Engine::dispatch(const Origin& origin, wire::Packet&& packet, TimePoint now
                                      std::is_same_v<T, wire::PushPull>;
         constexpr bool datagram_only =
             std::is_same_v<T, wire::Ping> || std::is_same_v<T, wire::Ack> ||
-            std::is_same_v<T, wire::Nack> || std::is_same_v<T, wire::PingReq>;
+            std::is_same_v<T, wire::Nack> || std::is_same_v<T, wire::PingReq> ||
+            std::is_same_v<T, wire::Push> || std::is_same_v<T, wire::Prune>;
         const bool stream = origin.path == Origin::Path::stream;
         if ((stream_only && !stream) || (datagram_only && stream)) {
           ++stats_.unexpected;
@@ -179,9 +186,14 @@ void Engine::dispatch(const Origin& origin, wire::Packet&& packet, TimePoint now
           writes_.on_store_write(origin, body, now);
         else if constexpr (std::is_same_v<T, wire::StoreWriteResult>)
           writes_.on_store_write_result(body);
+        else if constexpr (std::is_same_v<T, wire::Push>)
+          eager_.on_push(body, origin.from, packet.updates.size() + packet.deltas.size(), fresh);
+        else if constexpr (std::is_same_v<T, wire::Prune>)
+          eager_.on_prune(body);
         // Gossip: the piggybacked news was the whole point.
       },
       packet.body);
+  eager_.set_source(std::nullopt);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -259,7 +271,7 @@ void Engine::refute(std::uint64_t seen_incarnation) {
   env_.make_durable(change);
   ++stats_.refutations;
   detector_.health_worse();  // Lifeguard: being suspected hints that we are the slow one
-  outbox_.enqueue_self();
+  spread_self();
   const wire::MemberUpdate& self = membership_.self();
   Event e;
   e.kind = Event::Kind::refuted;
@@ -276,7 +288,7 @@ void Engine::react(const MemberChange& change, TimePoint now) {
     detector_.track(slot);
     emit_member(Event::Kind::member_joined, slot);
     if (change.after == MemberStatus::suspect) detector_.start_suspicion(slot, now);
-    if (change.spread) outbox_.enqueue_member(slot);
+    if (change.spread) spread_member(slot);
     return;
   }
   const MemberStatus before = change.before;
@@ -285,6 +297,7 @@ void Engine::react(const MemberChange& change, TimePoint now) {
       replication_.member_activated(slot);
     else
       replication_.member_deactivated(slot);
+    if (!is_active(change.after)) eager_.member_gone(slot);
   }
   switch (change.after) {
     case MemberStatus::alive:
@@ -315,7 +328,7 @@ void Engine::react(const MemberChange& change, TimePoint now) {
       emit_member(Event::Kind::member_evicted, slot);
       break;
   }
-  if (change.spread) outbox_.enqueue_member(slot);
+  if (change.spread) spread_member(slot);
   if (!is_active(change.after) && membership_.cluster_size() == 1) {
     // We are alone now. Whether everyone else failed or we are the one cut off, no rumour in
     // our queue can reach anybody, and by the time one could, it is stale: a death declared
@@ -353,7 +366,7 @@ void Engine::put(const MemberId& owner, std::string_view key, std::string_view v
   } else {
     writes_.put(owner, key, value, expected, now, std::move(done));
   }
-  reschedule(now);
+  settle(now);
 }
 
 void Engine::erase(const MemberId& owner, std::string_view key, std::optional<Expectation> expected,
@@ -365,7 +378,7 @@ void Engine::erase(const MemberId& owner, std::string_view key, std::optional<Ex
   } else {
     writes_.erase(owner, key, expected, now, std::move(done));
   }
-  reschedule(now);
+  settle(now);
 }
 
 bool Engine::evict(const MemberId& target, TimePoint now) {
@@ -378,7 +391,7 @@ bool Engine::evict(const MemberId& target, TimePoint now) {
   wire::MemberUpdate news = membership_.update_of(slot);
   news.status = MemberStatus::evicted;
   apply(news, now, Provenance::gossip);
-  reschedule(now);
+  settle(now);
   return true;
 }
 
@@ -387,7 +400,7 @@ bool Engine::fail(const MemberId& target, TimePoint now) {
     // Declared failed by our own hand: rejoin at once with a higher incarnation.
     refute(incarnation());
     emit_self(Event::Kind::rejoined);
-    reschedule(now);
+    settle(now);
     return true;
   }
   const std::uint32_t slot = membership_.find(target);
@@ -397,7 +410,7 @@ bool Engine::fail(const MemberId& target, TimePoint now) {
     news.status = MemberStatus::dead;
     apply(news, now, Provenance::gossip);
   }
-  reschedule(now);
+  settle(now);
   return true;
 }
 
@@ -414,7 +427,7 @@ void Engine::handle_timer(TimePoint now) {
   replication_.tick(now);
   writes_.tick(now);
   reap(now);
-  reschedule(now);
+  settle(now);
 }
 
 void Engine::reap(TimePoint now) {
@@ -424,7 +437,30 @@ void Engine::reap(TimePoint now) {
     emit_member(Event::Kind::member_reaped, slot);
     outbox_.forget_member(slot);
     replication_.member_reaped(slot);
+    eager_.member_gone(slot);
   });
+}
+
+void Engine::spread_member(std::uint32_t slot) {
+  outbox_.enqueue_member(slot);
+  eager_.member_news(key_of_slot(slot));
+}
+
+void Engine::spread_self() {
+  outbox_.enqueue_self();
+  eager_.member_news(kSelfKey);
+}
+
+void Engine::announce(MemberKey key) {
+  if (is_self_key(key))
+    spread_self();
+  else
+    spread_member(slot_of_key(key));
+}
+
+void Engine::settle(TimePoint now) {
+  eager_.flush();
+  reschedule(now);
 }
 
 void Engine::reschedule(TimePoint now) {

@@ -20,6 +20,7 @@
 #include "core/detection/failure_detector.hpp"
 #include "core/directory/directory.hpp"
 #include "core/directory/subscribers.hpp"
+#include "core/dissemination/eager_push.hpp"
 #include "core/dissemination/outbox.hpp"
 #include "core/durable_state.hpp"
 #include "core/engine_sink.hpp"
@@ -100,6 +101,8 @@ class Engine final : private EngineSink {
   [[nodiscard]] std::size_t pending_broadcasts() const;
   /// Our own latest state (after leave(): that we left) is still being spread.
   [[nodiscard]] bool announcing_self() const { return outbox_.announcing_self(); }
+  /// Eager push peers (0 in pure piggyback mode).
+  [[nodiscard]] std::size_t eager_peers() const { return eager_.peers(); }
 
   // --- Reading ----------------------------------------------------------------------------------
 
@@ -151,6 +154,7 @@ class Engine final : private EngineSink {
   // EngineSink
   bool apply(const wire::MemberUpdate& news, TimePoint now, Provenance provenance) override;
   void emit(const Event& event) override;
+  void announce(MemberKey key) override;
 
   void apply_about_self(const wire::MemberUpdate& news);
   void react(const MemberChange& change, TimePoint now);
@@ -160,6 +164,10 @@ class Engine final : private EngineSink {
   void dispatch(const Origin& origin, wire::Packet&& packet, TimePoint now);
   void reap(TimePoint now);
   void reschedule(TimePoint now);
+  /// The end of every call into the engine: push what it learned, then ask for the next wake-up.
+  void settle(TimePoint now);
+  void spread_member(std::uint32_t slot);
+  void spread_self();
   [[nodiscard]] bool running() const { return started_ && !membership_.evicted(); }
 
   Config config_;
@@ -172,6 +180,7 @@ class Engine final : private EngineSink {
   Outbox outbox_;
   Subscribers subscribers_;
   Replication replication_;
+  EagerPush eager_;
   AntiEntropy anti_entropy_;
   FailureDetector detector_;
   ClusterSync sync_;

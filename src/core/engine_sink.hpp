@@ -5,6 +5,7 @@
 // events need not know who else cares.
 #pragma once
 
+#include "core/membership/member_key.hpp"
 #include "core/membership/membership.hpp"
 #include "core/time.hpp"
 #include "wire/message.hpp"
@@ -19,6 +20,9 @@ class EngineSink {
   virtual bool apply(const wire::MemberUpdate& news, TimePoint now, Provenance provenance) = 0;
   /// Tells the driver and the subscribers.
   virtual void emit(const Event& event) = 0;
+  /// Spreads the current state of a member (kSelfKey: ourselves) as news: queued for
+  /// piggybacking and pushed eagerly.
+  virtual void announce(MemberKey key) = 0;
 
  protected:
   ~EngineSink() = default;

@@ -44,6 +44,10 @@ struct EngineStats {
   std::uint64_t writes_deduplicated = 0;
   /// News claiming a member's id from another address while that member is alive: refused.
   std::uint64_t address_conflicts = 0;
+  /// Eager push datagrams sent, and links pruned because their pushes brought nothing new.
+  std::uint64_t eager_pushes = 0;
+  std::uint64_t eager_prunes = 0;
+  std::uint64_t eager_grafts = 0;
 
   /// Adds another node's counters (cluster totals). Kept beside the fields so a new counter is
   /// summed by the same edit that adds it.
@@ -73,6 +77,9 @@ struct EngineStats {
     write_results_dropped += o.write_results_dropped;
     writes_deduplicated += o.writes_deduplicated;
     address_conflicts += o.address_conflicts;
+    eager_pushes += o.eager_pushes;
+    eager_prunes += o.eager_prunes;
+    eager_grafts += o.eager_grafts;
     return *this;
   }
 

@@ -45,6 +45,7 @@ void add_header(ScenarioResult& r, const ScenarioOptions& o) {
   r.add("seed", static_cast<std::int64_t>(o.seed));
   r.add("factor", static_cast<std::int64_t>(o.config.dissemination.factor));
   r.add("fanout", static_cast<std::int64_t>(o.config.dissemination.fanout));
+  r.add("eager_peers", static_cast<std::int64_t>(o.config.dissemination.eager_peers));
   r.add("k", static_cast<std::int64_t>(o.config.protocol.indirect_probes));
   r.add("probe_period_s", seconds(o.config.protocol.probe_interval));
   r.add("loss", o.loss);

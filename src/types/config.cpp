@@ -108,6 +108,7 @@ std::optional<ConfigError> Config::validate() const {
   if (d.factor == 0 || d.factor > kMaxFactor)
     return ConfigError{"dissemination.factor",
                        "must be between 1 and " + std::to_string(kMaxFactor)};
+  if (d.eager_peers > 16) return ConfigError{"dissemination.eager_peers", "must be ≤ 16"};
   if (d.packet_budget < kMinPacketBudget || d.packet_budget > kMaxDatagram)
     return ConfigError{"dissemination.packet_budget", "must be between " +
                                                           std::to_string(kMinPacketBudget) +

@@ -178,6 +178,16 @@ struct BodyToPb {
     p.set_nack_after_ms(b.nack_after_ms);
   }
   void operator()(const Gossip&) const { out.mutable_gossip(); }
+  void operator()(const Push& b) const {
+    pb::Push& p = *out.mutable_push();
+    p.set_sender_hi(b.sender.hi);
+    p.set_sender_lo(b.sender.lo);
+  }
+  void operator()(const Prune& b) const {
+    pb::Prune& p = *out.mutable_prune();
+    p.set_sender_hi(b.sender.hi);
+    p.set_sender_lo(b.sender.lo);
+  }
   void operator()(const JoinRequest& b) const {
     pb::JoinRequest& p = *out.mutable_join_request();
     to_pb(b.self, *p.mutable_self());
@@ -468,6 +478,18 @@ bool body_from_pb(const pb::Packet& in, Body& out) {
       return body_from<StoreWrite>(in.store_write(), out);
     case pb::Packet::kStoreWriteResult:
       return body_from<StoreWriteResult>(in.store_write_result(), out);
+    case pb::Packet::kPush: {
+      Push b;
+      if (!owner_from_pb(in.push().sender_hi(), in.push().sender_lo(), b.sender)) return false;
+      out = b;
+      return true;
+    }
+    case pb::Packet::kPrune: {
+      Prune b;
+      if (!owner_from_pb(in.prune().sender_hi(), in.prune().sender_lo(), b.sender)) return false;
+      out = b;
+      return true;
+    }
     case pb::Packet::BODY_NOT_SET:
       return false;
   }

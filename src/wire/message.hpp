@@ -61,6 +61,18 @@ struct Gossip {
   friend bool operator==(const Gossip&, const Gossip&) = default;
 };
 
+/// Eager push: news the sender just learned, sent at once to its eager peers.
+struct Push {
+  MemberId sender;
+  friend bool operator==(const Push&, const Push&) = default;
+};
+
+/// "Stop pushing to me": the sender had everything pushed to it already.
+struct Prune {
+  MemberId sender;
+  friend bool operator==(const Prune&, const Prune&) = default;
+};
+
 // --- Member stores ----------------------------------------------------------------------------
 //
 // Every member owns a key/value store; its writes take consecutive versions from one counter
@@ -206,7 +218,8 @@ struct StoreWriteResult {
 };
 
 using Body = std::variant<Ping, Ack, Nack, PingReq, Gossip, JoinRequest, JoinResponse, PushPull,
-                          StoreDigest, StoreDigestDetail, StoreSync, StoreWrite, StoreWriteResult>;
+                          StoreDigest, StoreDigestDetail, StoreSync, StoreWrite, StoreWriteResult,
+                          Push, Prune>;
 
 /// One datagram or stream message: a body plus piggybacked membership updates and store deltas
 /// (membership first: it decides who is in the cluster).

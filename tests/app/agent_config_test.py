@@ -66,6 +66,7 @@ push_pull_interval = "20s"
 gossip_interval = "150ms"
 fanout = 4
 factor = 2
+eager_peers = 2
 
 [store]
 max_value_bytes = 4096
@@ -83,7 +84,7 @@ def good_file(h):
     check(cfg["protocol"]["suspicion_mult"] == 5 and cfg["protocol"]["indirect_probes"] == 2, cfg)
     check(cfg["protocol"]["push_pull_interval"] == "20s", cfg)
     check(cfg["dissemination"] == {"gossip_interval": "150ms", "fanout": 5, "factor": 2,
-                                   "packet_budget": 1400}, cfg)
+                                   "eager_peers": 2, "packet_budget": 1400}, cfg)
     check(cfg["store"]["max_value_bytes"] == 4096 and cfg["store"]["write_timeout"] == "1.5s", cfg)
     # The local profile underneath: what the file does not set comes from Config::local().
     check(cfg["protocol"]["reconnect_interval"] == "5s", cfg)

@@ -192,7 +192,9 @@ TEST(Schema, FieldCountsOfTheChangedMessages) {
   EXPECT_EQ(pb::StoreSync::descriptor()->field_count(), 3);
   EXPECT_EQ(pb::StoreWrite::descriptor()->field_count(), 11);
   EXPECT_EQ(pb::StoreWriteResult::descriptor()->field_count(), 7);
-  EXPECT_EQ(pb::Packet::descriptor()->field_count(), 15);  // 2 lists + 13 bodies
+  EXPECT_EQ(pb::Push::descriptor()->field_count(), 2);
+  EXPECT_EQ(pb::Prune::descriptor()->field_count(), 2);
+  EXPECT_EQ(pb::Packet::descriptor()->field_count(), 17);  // 2 lists + 15 bodies
 }
 
 }  // namespace

@@ -208,6 +208,22 @@ struct Arbitrary<convoy::wire::Nack> {
 };
 
 template <>
+struct Arbitrary<convoy::wire::Push> {
+  static Gen<convoy::wire::Push> arbitrary() {
+    return gen::map(convoy::wire::testgen::owner(),
+                    [](convoy::MemberId id) { return convoy::wire::Push{id}; });
+  }
+};
+
+template <>
+struct Arbitrary<convoy::wire::Prune> {
+  static Gen<convoy::wire::Prune> arbitrary() {
+    return gen::map(convoy::wire::testgen::owner(),
+                    [](convoy::MemberId id) { return convoy::wire::Prune{id}; });
+  }
+};
+
+template <>
 struct Arbitrary<convoy::wire::PingReq> {
   static Gen<convoy::wire::PingReq> arbitrary() {
     return gen::apply(
@@ -345,8 +361,7 @@ struct Arbitrary<convoy::wire::StoreDigestDetail> {
           return convoy::wire::StoreDigestDetail{std::move(r), std::move(o), exchange};
         },
         convoy::wire::testgen::digest_ranges(0),
-        gen::arbitrary<std::vector<convoy::wire::OwnerVersion>>(),
-        gen::arbitrary<std::uint64_t>());
+        gen::arbitrary<std::vector<convoy::wire::OwnerVersion>>(), gen::arbitrary<std::uint64_t>());
   }
 };
 
@@ -359,8 +374,7 @@ struct Arbitrary<convoy::wire::StoreSync> {
           return convoy::wire::StoreSync{std::move(s), std::move(w), exchange};
         },
         gen::scale(0.3, gen::arbitrary<std::vector<convoy::wire::StoreSnapshot>>()),
-        gen::arbitrary<std::vector<convoy::wire::OwnerVersion>>(),
-        gen::arbitrary<std::uint64_t>());
+        gen::arbitrary<std::vector<convoy::wire::OwnerVersion>>(), gen::arbitrary<std::uint64_t>());
   }
 };
 
@@ -420,7 +434,8 @@ struct Arbitrary<convoy::wire::Body> {
         gen::cast<Body>(gen::arbitrary<PushPull>()), gen::cast<Body>(gen::arbitrary<StoreDigest>()),
         gen::cast<Body>(gen::arbitrary<StoreDigestDetail>()),
         gen::cast<Body>(gen::arbitrary<StoreSync>()), gen::cast<Body>(gen::arbitrary<StoreWrite>()),
-        gen::cast<Body>(gen::arbitrary<StoreWriteResult>()));
+        gen::cast<Body>(gen::arbitrary<StoreWriteResult>()),
+        gen::cast<Body>(gen::arbitrary<Push>()), gen::cast<Body>(gen::arbitrary<Prune>()));
   }
 };
 

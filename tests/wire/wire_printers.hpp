@@ -94,6 +94,8 @@ struct BodyPrinter {
   }
   void operator()(const Ack& b) const { os << "Ack{" << b.seq << '}'; }
   void operator()(const Nack& b) const { os << "Nack{" << b.seq << '}'; }
+  void operator()(const Push& b) const { os << "Push{" << b.sender.to_string() << '}'; }
+  void operator()(const Prune& b) const { os << "Prune{" << b.sender.to_string() << '}'; }
   void operator()(const PingReq& b) const {
     os << "PingReq{" << b.seq << ' ' << b.target.to_string() << ' ' << b.target_address.to_string()
        << " nack_after_ms=" << b.nack_after_ms << '}';

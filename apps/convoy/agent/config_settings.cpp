@@ -87,6 +87,9 @@ const std::array kSettings{
     ConfigSetting{"dissemination.factor", "--factor", kCount,
                   "dissemination factor: each update is sent factor x ceil(ln(N+1)) times",
                   [](Config& c, const SettingValue& v) { c.dissemination.factor = u32(v); }},
+    ConfigSetting{"dissemination.eager_peers", "--eager-peers", kCount,
+                  "members new updates are pushed to at once (0: piggyback gossip only)",
+                  [](Config& c, const SettingValue& v) { c.dissemination.eager_peers = u32(v); }},
     ConfigSetting{
         "dissemination.packet_budget", "--packet-budget", kCount,
         "bytes per datagram, envelope included",

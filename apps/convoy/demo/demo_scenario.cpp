@@ -4,6 +4,7 @@
 #include "demo/cluster_queries.hpp"
 #include "demo/key_watch.hpp"
 #include "demo/process_usage.hpp"
+#include "text/duration.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -58,9 +59,8 @@ void DemoScenario::wait_until(const std::string& what,
     missing = *still;
     narrator_.progress(missing);
     if (std::chrono::steady_clock::now() >= deadline)
-      throw StepFailed(what + " did not happen within " +
-                       std::to_string(timings_.step_timeout.count() / 1000) + "s (" + missing +
-                       ")");
+      throw StepFailed(what + " did not happen within " + format_duration(timings_.step_timeout) +
+                       " (" + missing + ")");
     std::this_thread::sleep_for(timings_.poll);
   }
 }
@@ -271,8 +271,8 @@ void DemoScenario::graceful_leave() {
 
 void DemoScenario::measure_idle() {
   const auto agents = live();
-  narrator_.step("Measuring the quiet cluster: CPU over " +
-                 std::to_string(timings_.idle_window.count() / 1000) + "s and resident memory");
+  narrator_.step("Measuring the quiet cluster: CPU over " + format_duration(timings_.idle_window) +
+                 " and resident memory");
   std::vector<std::optional<std::chrono::nanoseconds>> before;
   for (auto i : agents) before.push_back(cpu_time(cluster_.process(i).pid()));
   const auto t0 = std::chrono::steady_clock::now();

@@ -71,6 +71,7 @@ Json config_json(const Config& c) {
   j["dissemination"] = Json{{"gossip_interval", d(c.dissemination.gossip_interval)},
                             {"fanout", c.dissemination.fanout},
                             {"factor", c.dissemination.factor},
+                            {"eager_peers", c.dissemination.eager_peers},
                             {"packet_budget", c.dissemination.packet_budget}};
   j["store"] = Json{{"max_key_bytes", c.store.max_key_bytes},
                     {"max_value_bytes", c.store.max_value_bytes},

@@ -85,6 +85,9 @@ SimCommand::SimCommand(CLI::App& parent) : args_(std::make_unique<Args>()) {
   sim->add_option("--fanout", options.config.dissemination.fanout,
                   "Members gossiped to per gossip interval")
       ->check(CLI::Range(1, 64));
+  sim->add_option("--eager-peers", options.config.dissemination.eager_peers,
+                  "Members each member pushes new updates to at once (0: piggyback only)")
+      ->check(CLI::Range(0, 16));
   sim->add_option("--k", options.config.protocol.indirect_probes,
                   "Indirect probes per failed probe")
       ->check(CLI::Range(0, 32));

@@ -48,6 +48,17 @@ class BroadcastQueue {
     if (key < links_.size() && links_[key].queued) unlink(key);
   }
 
+  /// Counts `n` sends of `key` made outside select() (an eager push). Returns true if that
+  /// brought it to `limit` and it left the queue.
+  bool add_sends(std::uint32_t key, std::uint32_t n, std::uint32_t limit) {
+    if (!queued(key)) return false;
+    const std::uint32_t sends = links_[key].sends + n;
+    unlink(key);
+    if (sends >= limit) return true;
+    link_back(key, sends);
+    return false;
+  }
+
   /// Removes every queued key but `keep`.
   void clear_except(std::uint32_t keep) {
     for (std::uint32_t sends = 0; sends < heads_.size(); ++sends) {

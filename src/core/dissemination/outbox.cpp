@@ -81,6 +81,13 @@ void Outbox::send_datagram(const Address& to, wire::Body body, std::uint32_t fir
   ctx_.env.send_datagram(to, bytes);
 }
 
+void Outbox::send_packet(const Address& to, const wire::Packet& packet) {
+  const wire::Bytes bytes = wire::encode(packet);
+  ++ctx_.stats.datagrams_sent;
+  ctx_.stats.bytes_sent += bytes.size();
+  ctx_.env.send_datagram(to, bytes);
+}
+
 void Outbox::send_stream(const Address& to, const wire::Packet& packet) {
   wire::Bytes bytes = wire::encode(packet);
   ++ctx_.stats.streams_sent;

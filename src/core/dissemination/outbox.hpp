@@ -45,6 +45,10 @@ class Outbox {
   void forget_news_of_others() { news_.clear_except(kSelfKey); }
   /// Membership rumours still queued.
   [[nodiscard]] std::size_t pending_news() const { return news_.size(); }
+  /// Counts `n` sends of membership news `key` made by an eager push.
+  void add_sends(MemberKey key, std::uint32_t n) { news_.add_sends(key, n, retransmit_limit()); }
+  /// A datagram exactly as given (an eager push, already packed).
+  void send_packet(const Address& to, const wire::Packet& packet);
   /// Our own state is still being spread.
   [[nodiscard]] bool announcing_self() const { return news_.queued(kSelfKey); }
   /// Each rumour is sent at most factor × ⌈ln(N+1)⌉ times.

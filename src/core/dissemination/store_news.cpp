@@ -30,6 +30,13 @@ void StoreNews::forget_owner(MemberKey owner) {
   }
 }
 
+void StoreNews::add_sends(MemberKey owner, const std::string& key, std::uint32_t n,
+                          std::uint32_t limit) {
+  auto it = handles_.find({owner, key});
+  if (it == handles_.end()) return;
+  if (queue_.add_sends(it->second, n, limit)) release(it->second);
+}
+
 void StoreNews::release(std::uint32_t handle) {
   ItemRef& ref = refs_[handle];
   handles_.erase({ref.owner, ref.key});

@@ -29,6 +29,8 @@ class StoreNews {
   void enqueue(MemberKey owner, const std::string& key);
   /// Drops every queued key of `owner` (its replica is gone; the key may soon name another).
   void forget_owner(MemberKey owner);
+  /// Counts `n` sends of (owner, key) made by an eager push.
+  void add_sends(MemberKey owner, const std::string& key, std::uint32_t n, std::uint32_t limit);
 
   /// Packs queued deltas into `packer` while they fit, each at most `limit` times. A delta too
   /// large for any datagram of `budget` bytes goes to `oversized` instead (it counts as sent).

@@ -150,11 +150,11 @@ void ClusterSync::on_join_response(const Origin& origin, const wire::JoinRespons
   for (const wire::MemberUpdate& u : response.members)
     sink_.apply(u, now, merging ? Provenance::gossip : Provenance::join_state);
   for (std::uint32_t s : known_before)
-    if (membership_.occupied(s)) outbox_.enqueue_member(s);
+    if (membership_.occupied(s)) sink_.announce(key_of_slot(s));
   for (const wire::StoreSnapshot& snap : response.stores) replication_.apply_snapshot(snap, now);
   if (merging)
     outbox_.reply(origin, wire::Packet{wire::PushPull{false, membership_.full_state()}, {}, {}});
-  outbox_.enqueue_self();
+  sink_.announce(kSelfKey);
   sync_backoff_ = ctx_.config.protocol.post_join_sync;
   next_push_pull_ = std::min(next_push_pull_, now + sync_backoff_);
   joined();

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include "core/dissemination/eager_push.hpp"
 #include "core/replication/store_epoch.hpp"
 
 #include <set>
@@ -106,7 +107,10 @@ bool Replication::change_replica(MemberKey owner, Spread spread, Change&& change
   const bool counts = counted(owner);
   const MemberId owner_id_value = owner_id(owner);
   StoreReplica::ChangeSink sink = [&](const StoreReplica::Change& c) {
-    if (spread == Spread::rumour) news_.enqueue(owner, c.key);
+    if (spread == Spread::rumour && c.item.version != 0) {
+      news_.enqueue(owner, c.key);
+      if (eager_ != nullptr) eager_->store_news(owner, c.key);
+    }
     if (counts && !subscribers_.empty()) {
       Event e;
       e.kind = c.item.deleted ? Event::Kind::key_deleted : Event::Kind::key_set;
@@ -125,17 +129,17 @@ bool Replication::change_replica(MemberKey owner, Spread spread, Change&& change
   return changed;
 }
 
-void Replication::apply_delta(const wire::StoreDelta& delta, TimePoint now) {
+bool Replication::apply_delta(const wire::StoreDelta& delta, TimePoint now) {
   if (delta.owner == membership_.self().id) {  // we are the authority on our own store
     observe_own_epoch(delta.epoch);
-    return;
+    return false;
   }
   const std::uint32_t slot = membership_.find(delta.owner);
-  if (slot == MemberTable::kNoSlot) return;  // unknown owner: anti-entropy brings it later
-  change_replica(key_of_slot(slot), Spread::rumour,
-                 [&](StoreReplica& r, const StoreReplica::ChangeSink& sink) {
-                   return r.apply(delta.epoch, delta.item, now, sink);
-                 });
+  if (slot == MemberTable::kNoSlot) return false;  // unknown owner: anti-entropy brings it later
+  return change_replica(key_of_slot(slot), Spread::rumour,
+                        [&](StoreReplica& r, const StoreReplica::ChangeSink& sink) {
+                          return r.apply(delta.epoch, delta.item, now, sink);
+                        });
 }
 
 void Replication::apply_snapshot(const wire::StoreSnapshot& snapshot, TimePoint now) {
@@ -232,14 +236,18 @@ void Replication::observe_own_epoch(std::uint64_t epoch) {
 // ---------------------------------------------------------------------------------------------
 // Rumours
 
+std::optional<wire::StoreDelta> Replication::delta_of(MemberKey owner,
+                                                      const std::string& key) const {
+  const StoreReplica* r = replica_of_key(owner);
+  const wire::StoreItem* item = r != nullptr ? r->find(key) : nullptr;
+  if (item == nullptr) return std::nullopt;
+  return wire::StoreDelta{owner_id(owner), r->epoch(), *item};
+}
+
 void Replication::fill(wire::Packer& packer, std::uint32_t limit,
                        std::vector<wire::StoreDelta>& oversized) {
-  const StoreNews::Resolve resolve =
-      [&](MemberKey owner, const std::string& key) -> std::optional<wire::StoreDelta> {
-    const StoreReplica* r = replica_of_key(owner);
-    const wire::StoreItem* item = r != nullptr ? r->find(key) : nullptr;
-    if (item == nullptr) return std::nullopt;
-    return wire::StoreDelta{owner_id(owner), r->epoch(), *item};
+  const StoreNews::Resolve resolve = [&](MemberKey owner, const std::string& key) {
+    return delta_of(owner, key);
   };
   ctx_.stats.deltas_piggybacked +=
       news_.fill(packer, limit, ctx_.config.dissemination.packet_budget, resolve, oversized);

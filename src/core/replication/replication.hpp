@@ -58,6 +58,16 @@ class Replication final : public PiggybackSource {
   [[nodiscard]] const StoreReplica* replica_of_slot(std::uint32_t slot) const;
   /// Every store worth passing on, ours first (the store part of a join response).
   [[nodiscard]] std::vector<wire::StoreSnapshot> all_snapshots() const;
+  /// The delta to send for `key` of `owner`'s store now; nullopt if it is gone.
+  [[nodiscard]] std::optional<wire::StoreDelta> delta_of(MemberKey owner,
+                                                         const std::string& key) const;
+  /// Counts `n` sends of that delta made by an eager push.
+  void add_sends(MemberKey owner, const std::string& key, std::uint32_t n, std::uint32_t limit) {
+    news_.add_sends(owner, key, n, limit);
+  }
+  /// Where new store news is reported for eager push (null: none).
+  void attach(class EagerPush* eager) { eager_ = eager; }
+
   /// Store deltas still queued for piggybacking.
   [[nodiscard]] std::size_t pending() const { return news_.size(); }
   [[nodiscard]] const StoreDigestState& digest() const { return digest_; }
@@ -88,8 +98,9 @@ class Replication final : public PiggybackSource {
 
   // --- What arrives -----------------------------------------------------------------------------
 
-  /// A rumour: one item of another member's store. Changes are passed on.
-  void apply_delta(const wire::StoreDelta& delta, TimePoint now);
+  /// A rumour: one item of another member's store. Changes are passed on. True if it changed
+  /// our replica (news to us).
+  bool apply_delta(const wire::StoreDelta& delta, TimePoint now);
   /// A range transfer or complete snapshot. Repairs are not passed on: the sender's side has
   /// the state already, and every other replica repairs itself through its own exchanges.
   void apply_snapshot(const wire::StoreSnapshot& snapshot, TimePoint now);
@@ -139,6 +150,7 @@ class Replication final : public PiggybackSource {
   std::vector<std::unique_ptr<StoreReplica>> replicas_;  ///< by member slot
   StoreDigestState digest_;
   StoreNews news_;
+  class EagerPush* eager_ = nullptr;
   TimePoint next_gc_{};
 };
 
