@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""An agent's life as its cluster and its operator see it: SIGTERM is a graceful leave (exit 0,
-seen as left); SIGKILL is a failure the others detect (dead), and a restart from the data dir
-comes back with the same id, a higher incarnation and its keys; the logs tell each of these at
-info level, and a burst of joins is aggregated instead of flooding; a join nobody answers fails
+"""An agent's life as its cluster and its operator see it: SIGTERM and SIGINT are a graceful
+leave (exit 0, seen as left); SIGKILL is a failure the others detect (dead), and a restart from
+the data dir comes back with the same id, a higher incarnation and its keys; the logs tell each
+of these at info level, and a burst of joins is aggregated instead of flooding; a join nobody answers fails
 with one line; SIGINT during a join ends the agent at once; a data dir in use is refused.
 
 usage: agent_lifecycle_test.py CONVOY_BINARY
@@ -50,7 +50,12 @@ def join_burst(h, seed):
     lines = [l for l in seed.log().splitlines() if " joined (incarnation" in l]
     check(len(lines) < 10, f"{len(lines)} join lines: the burst was not aggregated")
     wait_until("a summary line for the burst", lambda: "more members joined" in seed.log(), 10)
-    for j in joiners:
+    # SIGINT is a graceful leave too (the Ctrl-C of a person running an agent by hand).
+    first = joiners[0]
+    first.signal(signal.SIGINT)
+    check(first.proc.wait(15) == 0, f"exit status {first.proc.returncode} after SIGINT")
+    wait_for_status([seed], first.id, "left", 20)
+    for j in joiners[1:]:
         j.terminate()
 
 
