@@ -12,7 +12,8 @@ For each system it measures:
     arrival. Median and max over --trials writes; then a read through every agent's API checks
     that the value is there (Convoy: GET /v1/members/ID/store/KEY; Serf: `members` RPC).
   - idle CPU per agent (utime + stime from /proc over --idle seconds, nobody talking to the
-    agents; ms of CPU per second) and resident memory per agent (VmRSS).
+    agents; ms of CPU per second) and memory per agent: resident (RSS), proportional (PSS: pages
+    shared by the agents, their binary and libraries, split among them) and anonymous.
 
 Needs Debian's `serf` and `python3-msgpack` (scripts/setup installs both) and a built convoy
 (use the release build for figures).
@@ -37,8 +38,12 @@ import urllib.request
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
+_given = set()
+
+
 def free_port():
-    """A port free for TCP and UDP on 127.0.0.1 (both gossip ports serve both)."""
+    """A port free for TCP and UDP on 127.0.0.1 (both gossip ports serve both), never the same
+    one twice in a run."""
     for _ in range(200):
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as t:
             t.bind(("127.0.0.1", 0))
@@ -48,6 +53,9 @@ def free_port():
                     u.bind(("127.0.0.1", port))
             except OSError:
                 continue
+            if port in _given:
+                continue
+            _given.add(port)
             return port
     raise RuntimeError("no free port")
 
@@ -71,12 +79,17 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / CLK_TCK
 
 
-def rss_bytes(pid):
-    with open(f"/proc/{pid}/status") as f:
+def memory(pid):
+    """(RSS, PSS, anonymous) in bytes: PSS splits pages shared with other processes (the same
+    binary and libraries in every agent) among them; anonymous is the process's own heap and
+    stacks."""
+    out = {}
+    with open(f"/proc/{pid}/smaps_rollup") as f:
         for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
-    return 0
+            parts = line.split()
+            if len(parts) >= 2 and parts[0] in ("Rss:", "Pss:", "Anonymous:"):
+                out[parts[0][:-1]] = int(parts[1]) * 1024
+    return out["Rss"], out["Pss"], out["Anonymous"]
 
 
 def threads(pid):
@@ -556,8 +569,8 @@ def measure_idle(system, seconds):
     time.sleep(seconds)
     window = time.monotonic() - t0
     cpu = [(cpu_seconds(p) - b) * 1000 / window for p, b in zip(pids, before)]
-    rss = [rss_bytes(p) / 1048576 for p in pids]
-    return cpu, rss, [threads(p) for p in pids]
+    mem = [[m / 1048576 for m in memory(p)] for p in pids]
+    return cpu, mem, [threads(p) for p in pids]
 
 
 def run(system, args):
@@ -568,7 +581,8 @@ def run(system, args):
     p_everywhere, p_per_agent, rounds = time_writes_polled(system, args.trials)
     # Idle: let the writes' traffic and the joins' anti-entropy settle first.
     time.sleep(args.settle)
-    cpu, rss, nthreads = measure_idle(system, args.idle)
+    cpu, mem, nthreads = measure_idle(system, args.idle)
+    rss, pss, anon = ([m[k] for m in mem] for k in range(3))
     return {
         "system": system.name,
         "nodes": system.n,
@@ -587,6 +601,8 @@ def run(system, args):
         "idle_cpu_ms_per_s_max": round(max(cpu), 3),
         "rss_mib_mean": round(statistics.mean(rss), 2),
         "rss_mib_max": round(max(rss), 2),
+        "pss_mib_mean": round(statistics.mean(pss), 2),
+        "anon_mib_mean": round(statistics.mean(anon), 2),
         "threads_median": statistics.median(nthreads),
     }
 
@@ -630,7 +646,8 @@ def main():
                   f"API: median {r['polled_everywhere_ms_median']} ms (max "
                   f"{r['polled_everywhere_ms_max']} ms); idle CPU per agent "
                   f"{r['idle_cpu_ms_per_s_mean']} ms/s mean ({r['idle_cpu_ms_per_s_max']} max); "
-                  f"RSS per agent {r['rss_mib_mean']} MiB mean ({r['rss_mib_max']} max); "
+                  f"RSS per agent {r['rss_mib_mean']} MiB mean ({r['rss_mib_max']} max; PSS "
+                  f"{r['pss_mib_mean']} MiB, anonymous {r['anon_mib_mean']} MiB); "
                   f"{r['threads_median']} threads", flush=True)
     finally:
         shutil.rmtree(root, ignore_errors=True)

@@ -24,6 +24,9 @@ namespace {
 
 using namespace std::chrono_literals;
 
+/// How often the main loop of a quiet agent wakes (to notice an eviction).
+constexpr std::chrono::seconds kIdleWake{5};
+
 /// The options, or the one-line reason they cannot be used.
 AgentOptions read_options(const AgentFlags& flags) {
   AgentOptions options;
@@ -146,8 +149,11 @@ int AgentCommand::run(const ShutdownSignals& signals) {
              {"address", self.address.to_string()},
              {"http", server.address()}});
 
+  // The main thread wakes only to summarize a burst of events (each second while one lasts) and
+  // to notice an eviction (within kIdleWake): on a quiet agent, one wakeup in five seconds, not
+  // one a second (every wakeup is a context switch, which is most of an idle agent's CPU).
   for (;;) {
-    auto sig = signals.wait_for(1s);
+    auto sig = signals.wait_for(event_log.summary_pending() ? 1s : kIdleWake);
     event_log.tick();
     if (sig) {
       log.write(LogLevel::info,

@@ -126,4 +126,11 @@ void EventLog::tick(Clock::time_point now) {
       flush_window(category, w, now);
 }
 
+bool EventLog::summary_pending() {
+  std::lock_guard lock(mutex_);
+  for (const auto& [category, w] : windows_)
+    if (w.suppressed > 0) return true;
+  return false;
+}
+
 }  // namespace convoy::app

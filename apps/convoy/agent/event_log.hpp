@@ -32,6 +32,8 @@ class EventLog {
   void on_event(const Event& event);
   /// Writes the summary of every window that has closed.
   void tick(Clock::time_point now = Clock::now());
+  /// Whether a window holds lines not shown yet, that a tick() will summarize.
+  [[nodiscard]] bool summary_pending();
 
  private:
   struct Window {
