@@ -46,7 +46,8 @@ def full_run(binary, root):
     figures = json.loads(p.stdout)
     print(p.stderr)
     check(figures["nodes"] == 3, figures)
-    for name in ("formation_s", "visibility_p50_ms", "visibility_max_ms", "detection_s",
+    for name in ("formation_s", "visibility_p50_ms", "visibility_max_ms",
+                 "visible_everywhere_median_ms", "detection_s",
                  "rejoin_s", "leave_s", "rss_mib_mean"):
         check(figures[name] > 0, f"{name}: {figures}")
     check(figures["visibility_p50_ms"] <= figures["visibility_max_ms"], figures)
