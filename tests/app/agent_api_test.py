@@ -114,8 +114,13 @@ def remote_store(a, b, c):
     r = a.put(path + "?expect=0", "one")
     check(r.status == 200 and r.json["status"] == "done" and r.json["member"] == c.id, r)
     v = r.json["item"]["version"]
-    r = c.get("/v1/store/remote")
-    check(r.status == 200 and r.json["item"]["value"] == "one", f"owner's own view: {r}")
+    # The owner's own API shows the write. Polled, not read once: HostCore::end_turn sends a
+    # turn's messages (the answer to a) before it publishes the snapshot its readers use, so
+    # for a moment a remote writer can know of a write its owner's API does not show yet
+    # (seen about 1 run in 6 under load). Read once, strictly, when the runtime publishes first.
+    wait_until("the owner's own view of the write",
+               lambda: (lambda r: r.status == 200 and r.json["item"]["value"] == "one")(
+                   c.get("/v1/store/remote")), 5, interval=0.005)
     r = b.put(path + "?expect=0", "stale")
     check(r.status == 409 and r.json["item"]["value"] == "one" and r.json["item"]["version"] == v,
           f"stale remote CAS: {r}")
@@ -144,7 +149,7 @@ def remote_store(a, b, c):
 
 def silent_owner(a, b, c):
     """An owner that stops answering: the write's outcome is unknown (503, status unknown)."""
-    c.signal(signal.SIGSTOP)
+    c.pause()
     try:
         r = a.put(f"/v1/members/{c.id}/store/while-stopped", "x", timeout=60)
         check(r.status == 503, f"write to a stopped owner: {r}")

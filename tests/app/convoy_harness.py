@@ -7,6 +7,7 @@ harness is closed (also when a test fails), and their logs are printed on failur
 import contextlib
 import json
 import os
+import random
 import shutil
 import signal
 import socket
@@ -47,17 +48,40 @@ def wait_until(what, condition, timeout=20.0, interval=0.05):
         time.sleep(interval)
 
 
+def _ephemeral_start():
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            return int(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
+
+
+_EPHEMERAL_START = _ephemeral_start()
+_given = set()
+
+
 def free_port():
-    """A port free for TCP and UDP on 127.0.0.1 (an agent's gossip port serves both)."""
-    for _ in range(100):
+    """A port free for TCP and UDP on 127.0.0.1 (an agent's gossip port serves both), picked at
+    random below the kernel's ephemeral range: no outgoing connection of this or a concurrent
+    test takes it before the agent binds it (or while a killed agent waits for its restart), and
+    two tests running at once pick the same one only by a 1-in-20,000 chance."""
+    low = 10000 if _EPHEMERAL_START > 12000 else 1024
+    for attempt in range(1000):
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as t:
-            t.bind(("127.0.0.1", 0))
+            try:
+                t.bind(("127.0.0.1", random.randrange(low, _EPHEMERAL_START) if attempt < 900
+                        else 0))
+            except OSError:
+                continue
             port = t.getsockname()[1]
+            if port in _given:
+                continue
             try:
                 with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as u:
                     u.bind(("127.0.0.1", port))
             except OSError:
                 continue
+            _given.add(port)
             return port
     raise TestFailure("no free port")
 
@@ -130,7 +154,13 @@ class Agent:
         check(self.proc.poll() is None,
               f"{self.name} exited with {self.proc.returncode}:\n{self.log()}")
         r = self.get("/v1/health", timeout=2)
-        return r.json["member"]["id"] if r.status == 200 else None
+        if r.status != 200:
+            return None
+        # The agent that answers is this one, not another test's on a reused port.
+        check(r.json["http"] == f"127.0.0.1:{self.http_port}" and
+              r.json["member"]["address"].endswith(f":{self.gossip_port}"),
+              f"{self.name}: another agent answers on its port: {r.json}")
+        return r.json["member"]["id"]
 
     def request(self, method, path, body=None, headers=None, timeout=30):
         return http(method, self.url + path, body, headers, timeout)
@@ -161,6 +191,18 @@ class Agent:
     def signal(self, sig):
         if self.running():
             os.killpg(self.proc.pid, sig)
+
+    def stopped(self):
+        """Whether every thread of the agent is stopped (state T)."""
+        tasks = f"/proc/{self.proc.pid}/task"
+        return all(open(f"{tasks}/{t}/stat").read().rsplit(")", 1)[1].split()[0] == "T"
+                   for t in os.listdir(tasks))
+
+    def pause(self):
+        """SIGSTOP, and wait until it took hold: a signal is delivered asynchronously, and a
+        thread on a busy CPU can still answer a datagram after kill() returned."""
+        self.signal(signal.SIGSTOP)
+        wait_until(f"{self.name} stopped", self.stopped, 10, interval=0.001)
 
     def kill(self):
         self.signal(signal.SIGKILL)

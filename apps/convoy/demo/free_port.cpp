@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <fstream>
 #include <stdexcept>
 
 namespace convoy::app {
@@ -38,12 +39,25 @@ class Socket {
   int fd_;
 };
 
+/// The first port of the kernel's ephemeral range (32768 when it cannot be read).
+std::uint16_t ephemeral_start() {
+  std::ifstream in("/proc/sys/net/ipv4/ip_local_port_range");
+  unsigned low = 0;
+  if (in >> low && low > 2048 && low <= 65535) return static_cast<std::uint16_t>(low);
+  return 32768;
+}
+
 }  // namespace
 
 std::uint16_t PortPicker::pick() {
-  for (int attempt = 0; attempt < 100; ++attempt) {
+  const std::uint16_t end = ephemeral_start();
+  const std::uint16_t begin = end > 12000 ? 10000 : 1024;
+  std::uniform_int_distribution<unsigned> in_range(begin, end - 1u);
+  for (int attempt = 0; attempt < 1000; ++attempt) {
+    // Below the ephemeral range while it has room, then anywhere the kernel picks.
+    const auto wanted = attempt < 900 ? static_cast<std::uint16_t>(in_range(random_)) : 0;
     Socket tcp(SOCK_STREAM);
-    const std::uint16_t port = tcp.bind_loopback(0);
+    const std::uint16_t port = tcp.bind_loopback(wanted);
     if (port == 0 || given_.count(port) > 0) continue;
     Socket udp(SOCK_DGRAM);
     if (udp.bind_loopback(port) != port) continue;
