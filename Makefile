@@ -14,9 +14,13 @@ build: setup
 test: build
 	ctest --preset $(PRESET)
 
-# Until the runtime lands this runs the simulator's join scenario.
-demo: build
-	./build/$(PRESET)/apps/convoy/convoy sim --scenario join --nodes 200 --seed 1
+# Installs what is missing, builds the convoy binary (only it), then runs `convoy demo`: a real
+# local cluster of agent processes on 127.0.0.1, narrated step by step, cleaned up at the end.
+# More: make demo DEMO_ARGS="--nodes 64" or DEMO_ARGS="--keep" (convoy demo --help).
+demo: setup
+	cmake --preset $(PRESET)
+	cmake --build --preset $(PRESET) --target convoy
+	./build/$(PRESET)/apps/convoy/convoy demo $(DEMO_ARGS)
 
 asan:
 	$(MAKE) test PRESET=asan

@@ -1,0 +1,29 @@
+// Dashboard routes: see dashboard_routes.hpp.
+#include "http/dashboard_routes.hpp"
+
+#include "http/dashboard_assets.hpp"
+
+#include <string>
+
+namespace convoy::app {
+namespace {
+
+void serve(httplib::Response& res, const DashboardAsset& asset) {
+  res.set_header("Cache-Control", "no-cache");
+  res.set_header("X-Content-Type-Options", "nosniff");
+  res.set_content(std::string(asset.body), std::string(asset.content_type));
+}
+
+}  // namespace
+
+void add_dashboard_routes(httplib::Server& server) {
+  for (const DashboardAsset& asset : dashboard_assets()) {
+    const DashboardAsset* a = &asset;  // the table is static: pointers stay valid
+    server.Get(std::string(asset.path),
+               [a](const httplib::Request&, httplib::Response& res) { serve(res, *a); });
+    if (asset.path == "/index.html")
+      server.Get("/", [a](const httplib::Request&, httplib::Response& res) { serve(res, *a); });
+  }
+}
+
+}  // namespace convoy::app
