@@ -156,6 +156,10 @@ void HostCore::flush() {
     batch_ = {};
     batch_pending_ = false;
   }
+  refresh_members_if_due();
+  // Published before anything of this turn leaves: readers see a write before its writer hears
+  // it is done (read-your-writes), and before a remote writer hears "done" from us.
+  snapshots_.publish(*engine_);
   if (!stopped_) {
     for (Outgoing& o : outgoing_) {
       switch (o.kind) {
@@ -172,9 +176,6 @@ void HostCore::flush() {
     }
   }
   outgoing_.clear();
-  refresh_members_if_due();
-  // Readers see a write before its writer hears it is done: read-your-writes.
-  snapshots_.publish(*engine_);
   std::vector<std::function<void()>> done;
   done.swap(completions_);
   for (auto& c : done) c();

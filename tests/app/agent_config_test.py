@@ -144,7 +144,7 @@ def bad_flags(h):
     refused(h, ["--probe-period", "soon"], "--probe-period", "bad duration")
     refused(h, ["--fanout", "-1"], "--fanout")
     refused(h, ["--fanout", "0"], "dissemination.fanout", "--fanout")
-    refused(h, ["--suspicion-mult", "0.5"], "protocol.suspicion_mult")
+    refused(h, ["--suspicion-mult", "0.4"], "protocol.suspicion_mult")
     refused(h, ["--profile", "moon"], "--profile", "moon")
     refused(h, ["--tag", "novalue"], "--tag", "key=value")
     refused(h, ["--tag", "=v"], "--tag", "key")

@@ -61,9 +61,7 @@ const std::array kSettings{
     ConfigSetting{
         "protocol.suspicion_confirmations", "--suspicion-confirmations", kCount,
         "independent confirmations that bring a suspicion down to the minimum",
-        [](Config& c, const SettingValue& v) {
-          c.protocol.suspicion_confirmations = u32(v);
-        }},
+        [](Config& c, const SettingValue& v) { c.protocol.suspicion_confirmations = u32(v); }},
     ConfigSetting{"protocol.awareness_max", "--awareness-max", kCount,
                   "upper bound of the local health score (Lifeguard)",
                   [](Config& c, const SettingValue& v) { c.protocol.awareness_max = u32(v); }},
