@@ -52,6 +52,8 @@ struct EngineStats {
   std::uint64_t suspicion_confirmations = 0;
   /// Probes spent checking a suspicion heard from another member (instead of the next in turn).
   std::uint64_t verification_probes = 0;
+  /// Push-pull summaries answered "same view": exchanges that cost two hashes, not two states.
+  std::uint64_t push_pulls_equal = 0;
 
   /// Adds another node's counters (cluster totals). Kept beside the fields so a new counter is
   /// summed by the same edit that adds it.
@@ -86,6 +88,7 @@ struct EngineStats {
     eager_grafts += o.eager_grafts;
     suspicion_confirmations += o.suspicion_confirmations;
     verification_probes += o.verification_probes;
+    push_pulls_equal += o.push_pulls_equal;
     return *this;
   }
 

@@ -16,7 +16,7 @@ const FigureValue& ScenarioResult::at(std::string_view name) const {
 }
 
 std::vector<std::string> scenario_names() {
-  return {"join", "crash", "loss", "partition", "update", "churn", "schedule"};
+  return {"join", "crash", "loss", "partition", "update", "churn", "steady", "schedule"};
 }
 
 ScenarioResult run_scenario(const ScenarioOptions& options) {
@@ -32,6 +32,7 @@ ScenarioResult run_scenario(const ScenarioOptions& options) {
   if (options.scenario == "partition") return run_partition(options);
   if (options.scenario == "update") return run_update(options);
   if (options.scenario == "churn") return run_churn(options);
+  if (options.scenario == "steady") return run_steady(options);
   throw std::invalid_argument("unknown scenario: " + options.scenario);
 }
 

@@ -32,6 +32,8 @@ struct ScenarioOptions {
   std::size_t trials = 50;
   /// update: give every member a subscription that is never read.
   bool stalled_subscribers = false;
+  /// steady: writes a second, cluster-wide, in the loaded window (0: idle only).
+  double write_rate = 0.0;
   /// schedule: the schedule to play; it sets the members, the seed and the timings (`config`
   /// is the base its timings override), so `nodes`, `seed`, `loss` and `duration` are unused.
   std::optional<FaultSchedule> schedule;

@@ -15,6 +15,7 @@ ScenarioResult run_loss(const ScenarioOptions& options);
 ScenarioResult run_partition(const ScenarioOptions& options);
 ScenarioResult run_update(const ScenarioOptions& options);
 ScenarioResult run_churn(const ScenarioOptions& options);
+ScenarioResult run_steady(const ScenarioOptions& options);
 
 /// Seconds with millisecond resolution, so printed figures stay short and exact.
 inline double seconds(core::Duration d) {

@@ -156,6 +156,7 @@ void Simulator::send_datagram(Slot from, std::uint32_t generation, const Address
   if (!acting(from, generation)) return;
   ++counters_.datagrams_sent;
   counters_.datagram_bytes_sent += bytes.size();
+  if (send_tap_) send_tap_(true, bytes);
   if (bytes.size() > network_.config().mtu) {
     ++counters_.datagrams_oversize;
     return;
@@ -197,6 +198,7 @@ void Simulator::send_stream(Slot from, std::uint32_t generation, const Address& 
   if (!acting(from, generation)) return;
   ++counters_.streams_sent;
   counters_.stream_bytes_sent += bytes.size();
+  if (send_tap_) send_tap_(false, bytes);
   const std::optional<Slot> target = registry_.find(to);
   if (!target) {
     ++counters_.streams_unroutable;
@@ -210,6 +212,7 @@ void Simulator::reply(Slot from, std::uint32_t generation, core::StreamId stream
   if (!acting(from, generation)) return;
   ++counters_.streams_sent;
   counters_.stream_bytes_sent += bytes.size();
+  if (send_tap_) send_tap_(false, bytes);
   const Slot dest = slot_of_stream(stream);
   if (dest >= slots_.size()) {
     ++counters_.streams_unroutable;

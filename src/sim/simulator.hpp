@@ -119,6 +119,10 @@ class Simulator {
   [[nodiscard]] Network& network() { return network_; }
   [[nodiscard]] const Network& network() const { return network_; }
   [[nodiscard]] const Counters& counters() const { return counters_; }
+  /// Sees every message a live node sends (datagram or stream) before the network takes it:
+  /// for scenarios that break the traffic down by kind. Empty: no tap.
+  using SendTap = std::function<void(bool datagram, std::span<const std::uint8_t> bytes)>;
+  void set_send_tap(SendTap tap) { send_tap_ = std::move(tap); }
   [[nodiscard]] std::uint64_t seed() const { return seed_; }
   /// Randomness for the scenario's own choices, separate from the network's and nodes'.
   [[nodiscard]] Random& scenario_rng() { return scenario_rng_; }
@@ -195,6 +199,7 @@ class Simulator {
   Network network_;
   Random scenario_rng_;
   Counters counters_;
+  SendTap send_tap_;
 
   std::vector<SlotState> slots_;
   /// Parallel to slots_: read for every delivery, so kept dense and apart from the rest.

@@ -209,6 +209,8 @@ struct BodyToPb {
     p.set_reply(b.reply);
     to_pb(b.members, *p.mutable_members());
     p.set_heal(b.heal);
+    p.set_members_hash(b.members_hash);
+    p.set_send_yours(b.send_yours);
   }
   void operator()(const StoreDigest& b) const {
     pb::StoreDigest& p = *out.mutable_store_digest();
@@ -474,6 +476,8 @@ bool body_from_pb(const pb::Packet& in, Body& out) {
       PushPull& b = out.emplace<PushPull>();
       b.reply = in.push_pull().reply();
       b.heal = in.push_pull().heal();
+      b.members_hash = in.push_pull().members_hash();
+      b.send_yours = in.push_pull().send_yours();
       return from_pb(in.push_pull().members(), b.members);
     }
     case pb::Packet::kStoreDigest:

@@ -144,13 +144,20 @@ struct JoinResponse {
   friend bool operator==(const JoinResponse&, const JoinResponse&) = default;
 };
 
-/// Stream: anti-entropy and partition healing. The initiator sends its full membership state;
-/// the peer merges it and answers with its own (`reply` set), which the initiator merges.
+/// Stream: anti-entropy and partition healing. The periodic exchange opens with a summary: no
+/// members, only `members_hash`, the hash of the sender's view (membership.hpp). A peer whose
+/// view hashes the same answers with its hash alone; one whose view differs answers with its
+/// full state and `send_yours`, and the initiator completes the exchange with its own. A healing
+/// exchange sends the full state at once (`reply` unset), answered with the peer's (`reply` set).
 struct PushPull {
   bool reply = false;
   std::vector<MemberUpdate> members;
   /// Sent to heal a partition: what it teaches is spread (news to a whole side).
   bool heal = false;
+  /// The sender's view hash, or 0 (a full-state message carries none).
+  std::uint64_t members_hash = 0;
+  /// The views differ: answer with your full state.
+  bool send_yours = false;
   friend bool operator==(const PushPull&, const PushPull&) = default;
 };
 

@@ -213,6 +213,9 @@ TEST(WireSizes, JoinAndPushPull) {
   EXPECT_EQ(bare(PushPull{false, {v4}, false}), 40u);
   EXPECT_EQ(bare(PushPull{false, {v4}, true}), 42u);
   EXPECT_EQ(bare(PushPull{true, {v4}, true}), 44u);
+  // The periodic exchange's summary and an equal view's answer: the hash alone.
+  EXPECT_EQ(bare(PushPull{false, {}, false, 0x0123456789ABCDEFULL, false}), 16u);
+  EXPECT_EQ(bare(PushPull{true, {}, false, 0x0123456789ABCDEFULL, false}), 18u);
 }
 
 }  // namespace

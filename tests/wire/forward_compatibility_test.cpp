@@ -50,7 +50,7 @@ const std::vector<FuturePlace>& future_places() {
        [](pb::Packet& m) -> Message& { return *m.mutable_join_response()->mutable_joiner_store(); },
        5},
       {"PushPull", valid_push_pull,
-       [](pb::Packet& m) -> Message& { return *m.mutable_push_pull(); }, 4},
+       [](pb::Packet& m) -> Message& { return *m.mutable_push_pull(); }, 6},
       {"StoreDigest", valid_digest,
        [](pb::Packet& m) -> Message& { return *m.mutable_store_digest(); }, 4},
       {"DigestRange", valid_digest,
@@ -155,6 +155,8 @@ TEST(Schema, Version2FieldsHaveTheirDocumentedNumbersAndTypes) {
   expect_field(pb::JoinResponse::descriptor(), 3, "request", F::TYPE_UINT64);
   expect_field(pb::JoinResponse::descriptor(), 4, "joiner_store", F::TYPE_MESSAGE);
   expect_field(pb::PushPull::descriptor(), 3, "heal", F::TYPE_BOOL);
+  expect_field(pb::PushPull::descriptor(), 4, "members_hash", F::TYPE_FIXED64);
+  expect_field(pb::PushPull::descriptor(), 5, "send_yours", F::TYPE_BOOL);
   expect_field(pb::DigestRange::descriptor(), 1, "level", F::TYPE_UINT32);
   expect_field(pb::DigestRange::descriptor(), 2, "index", F::TYPE_UINT32);
   expect_field(pb::DigestRange::descriptor(), 3, "hash", F::TYPE_FIXED64);
@@ -187,7 +189,7 @@ TEST(Schema, FieldCountsOfTheChangedMessages) {
   EXPECT_EQ(pb::PingReq::descriptor()->field_count(), 6);
   EXPECT_EQ(pb::JoinRequest::descriptor()->field_count(), 2);
   EXPECT_EQ(pb::JoinResponse::descriptor()->field_count(), 4);
-  EXPECT_EQ(pb::PushPull::descriptor()->field_count(), 3);
+  EXPECT_EQ(pb::PushPull::descriptor()->field_count(), 5);
   EXPECT_EQ(pb::DigestRange::descriptor()->field_count(), 3);
   EXPECT_EQ(pb::StoreDigest::descriptor()->field_count(), 2);
   EXPECT_EQ(pb::StoreDigestDetail::descriptor()->field_count(), 3);

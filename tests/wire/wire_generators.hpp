@@ -328,11 +328,12 @@ template <>
 struct Arbitrary<convoy::wire::PushPull> {
   static Gen<convoy::wire::PushPull> arbitrary() {
     return gen::apply(
-        [](bool reply, std::vector<convoy::wire::MemberUpdate> m, bool heal) {
-          return convoy::wire::PushPull{reply, std::move(m), heal};
+        [](bool reply, std::vector<convoy::wire::MemberUpdate> m, bool heal, std::uint64_t hash,
+           bool send_yours) {
+          return convoy::wire::PushPull{reply, std::move(m), heal, hash, send_yours};
         },
         gen::arbitrary<bool>(), gen::arbitrary<std::vector<convoy::wire::MemberUpdate>>(),
-        gen::arbitrary<bool>());
+        gen::arbitrary<bool>(), gen::arbitrary<std::uint64_t>(), gen::arbitrary<bool>());
   }
 };
 

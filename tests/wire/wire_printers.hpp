@@ -119,7 +119,8 @@ struct BodyPrinter {
     os << '}';
   }
   void operator()(const PushPull& b) const {
-    os << "PushPull{reply=" << b.reply << " heal=" << b.heal << ' ';
+    os << "PushPull{reply=" << b.reply << " heal=" << b.heal << " hash=" << b.members_hash
+       << " send_yours=" << b.send_yours << ' ';
     print_list(os, b.members);
     os << '}';
   }

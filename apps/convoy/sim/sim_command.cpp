@@ -108,7 +108,11 @@ SimCommand::SimCommand(CLI::App& parent) : args_(std::make_unique<Args>()) {
                 "update: every member gets a subscription that is never read");
   a.duration = sim->add_option(
       "--duration", a.duration_text,
-      "Disturbance length (loss, partition) or time limit (join, crash), e.g. 600s");
+      "Disturbance length (loss, partition), time limit (join, crash) or measuring window "
+      "(steady), e.g. 600s");
+  sim->add_option("--write-rate", options.write_rate,
+                  "steady: writes a second, cluster-wide, in a second window after the idle one")
+      ->check(CLI::Range(0.0, 100000.0));
 }
 
 SimCommand::~SimCommand() = default;

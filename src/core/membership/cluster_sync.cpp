@@ -165,6 +165,26 @@ void ClusterSync::on_join_response(const Origin& origin, const wire::JoinRespons
 
 void ClusterSync::on_push_pull(const Origin& origin, const wire::PushPull& pp, TimePoint now) {
   ++ctx_.stats.push_pulls;
+  // The periodic exchange opens with a summary (the view's hash): the full states travel only
+  // when the views differ, so a settled cluster's anti-entropy costs two hashes an exchange.
+  if (pp.members.empty() && pp.members_hash != 0) {
+    if (pp.reply) {
+      ++ctx_.stats.push_pulls_equal;
+      exchange_answered(now);
+      return;
+    }
+    if (membership_.left()) return;
+    if (pp.members_hash == membership_.view_hash()) {
+      outbox_.reply(
+          origin,
+          wire::Packet{wire::PushPull{true, {}, false, membership_.view_hash(), false}, {}, {}});
+      return;
+    }
+    wire::PushPull answer{true, membership_.full_state()};
+    answer.send_yours = true;
+    outbox_.reply(origin, wire::Packet{std::move(answer), {}, {}});
+    return;
+  }
   const Provenance provenance = pp.heal ? Provenance::heal : Provenance::push_pull;
   std::size_t changes = 0;
   for (const wire::MemberUpdate& u : pp.members) changes += sink_.apply(u, now, provenance) ? 1 : 0;
@@ -180,7 +200,16 @@ void ClusterSync::on_push_pull(const Origin& origin, const wire::PushPull& pp, T
     answer.heal = pp.heal;  // the initiator learns as much news for its side as we did for ours
     outbox_.reply(origin, wire::Packet{std::move(answer), {}, {}});
   }
-  if (pp.reply && sync_backoff_ > Duration::zero()) {
+  if (pp.reply && pp.send_yours) {
+    // The answer to our summary: the views differ. Complete the exchange with ours.
+    if (!membership_.left())
+      outbox_.reply(origin, wire::Packet{wire::PushPull{true, membership_.full_state()}, {}, {}});
+    exchange_answered(now);
+  }
+}
+
+void ClusterSync::exchange_answered(TimePoint now) {
+  if (sync_backoff_ > Duration::zero()) {
     // After a join, anti-entropy repeats at doubling gaps (5 s, 10 s, 20 s...) until the gap
     // reaches the periodic interval. While a cluster settles (a mass join) rumours starve in
     // saturated queues; these exchanges complete every view. Stopping at the first exchange
@@ -230,8 +259,9 @@ void ClusterSync::push_pull_tick(TimePoint now) {
   if (membership_.left() || !membership_.joined()) return;
   auto peers = membership_.sample_active(1, MemberTable::kNoSlot, ctx_.rng);
   if (peers.empty()) return;
-  outbox_.send_stream(membership_.at(peers[0]).address,
-                      wire::Packet{wire::PushPull{false, membership_.full_state()}, {}, {}});
+  outbox_.send_stream(
+      membership_.at(peers[0]).address,
+      wire::Packet{wire::PushPull{false, {}, false, membership_.view_hash(), false}, {}, {}});
 }
 
 void ClusterSync::reconnect_tick(TimePoint now) {

@@ -70,6 +70,8 @@ class ClusterSync {
 
  private:
   void push_pull_tick(TimePoint now);
+  /// Our summary was answered (same view, or the peer's state): the post-join repeats go on.
+  void exchange_answered(TimePoint now);
   void send_heal(const Address& to);
   void reconnect_tick(TimePoint now);
   void send_join_request(const Address& seed);

@@ -27,6 +27,7 @@ std::uint32_t MemberTable::insert(const MemberId& id, std::uint64_t incarnation,
   assert(index_.find(id, id_of()) == MemberIndex::kNone);  // one record per member
   index_.insert(id, slot, id_of());
   ++counts_[static_cast<std::size_t>(status)];
+  view_hash_ ^= view_term(id, incarnation, status);
   return slot;
 }
 
@@ -34,6 +35,7 @@ void MemberTable::update(std::uint32_t slot, std::uint64_t incarnation, MemberSt
                          const Address& address, TimePoint now) {
   assert(occupied(slot));
   MemberRecord& r = slots_[slot];
+  view_hash_ ^= view_term(r.id, r.incarnation, r.status) ^ view_term(r.id, incarnation, status);
   if (r.status != status) {
     --counts_[static_cast<std::size_t>(r.status)];
     ++counts_[static_cast<std::size_t>(status)];
@@ -49,6 +51,7 @@ void MemberTable::erase(std::uint32_t slot) {
   assert(occupied(slot));
   MemberRecord& r = slots_[slot];
   --counts_[static_cast<std::size_t>(r.status)];
+  view_hash_ ^= view_term(r.id, r.incarnation, r.status);
   index_.erase(r.id, id_of());
   r = MemberRecord{};
   free_.push_back(slot);

@@ -9,6 +9,7 @@
 #pragma once
 
 #include "core/membership/member_index.hpp"
+#include "core/mix64.hpp"
 #include "core/time.hpp"
 
 #include <convoy/address.hpp>
@@ -79,6 +80,17 @@ class MemberTable {
   [[nodiscard]] std::size_t count(MemberStatus status) const {
     return counts_[static_cast<std::size_t>(status)];
   }
+  /// The view hash of every alive or suspect member here: an XOR of view_term() over them.
+  [[nodiscard]] std::uint64_t view_hash() const { return view_hash_; }
+  /// What one member adds to a view hash: nothing unless alive or suspect (a dead member one
+  /// view has reaped and the other still holds is no difference worth an exchange).
+  [[nodiscard]] static std::uint64_t view_term(const MemberId& id, std::uint64_t incarnation,
+                                               MemberStatus status) {
+    if (!is_active(status)) return 0;
+    return mix64(id.hi ^
+                 mix64(id.lo ^ mix64(incarnation ^ mix64(static_cast<std::uint64_t>(status)))));
+  }
+
   /// Generation the next change will take; lets callers tag self-updates from the same counter.
   [[nodiscard]] std::uint64_t next_generation() { return ++last_generation_; }
 
@@ -92,6 +104,7 @@ class MemberTable {
   MemberIndex index_;
   std::array<std::size_t, 5> counts_{};
   std::uint64_t last_generation_ = 0;
+  std::uint64_t view_hash_ = 0;
 };
 
 }  // namespace convoy::core

@@ -116,6 +116,14 @@ class Membership {
   [[nodiscard]] std::vector<Member> all() const;
   /// Everything we know as news, ourselves first: the body of joins and push-pulls.
   [[nodiscard]] std::vector<wire::MemberUpdate> full_state() const;
+  /// The hash of our view: every active member's id, incarnation and status, ourselves
+  /// included. Two members with the same hash have nothing to teach each other in a push-pull.
+  /// Never 0 (0 means "no hash" on the wire).
+  [[nodiscard]] std::uint64_t view_hash() const {
+    const std::uint64_t h =
+        members_.view_hash() ^ MemberTable::view_term(self_.id, self_.incarnation, self_.status);
+    return h == 0 ? 1 : h;
+  }
   /// Up to k distinct random active members other than `exclude` (a slot, or kNoSlot).
   [[nodiscard]] std::vector<std::uint32_t> sample_active(std::size_t k, std::uint32_t exclude,
                                                          Random& rng) const;

@@ -16,6 +16,7 @@
 // into a new, still empty life, that difference is the only sign the replica is stale.
 #pragma once
 
+#include "core/mix64.hpp"
 #include "core/replication/store_replica.hpp"
 #include "wire/codec.hpp"
 
@@ -74,12 +75,7 @@ class StoreDigestState {
   [[nodiscard]] std::uint64_t bucket(std::uint32_t index) const { return buckets_[index]; }
 
  private:
-  static std::uint64_t mix(std::uint64_t x) {
-    x += 0x9E3779B97F4A7C15ULL;
-    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
-    return x ^ (x >> 31);
-  }
+  static std::uint64_t mix(std::uint64_t x) { return mix64(x); }
 
   std::uint64_t root_ = 0;
   std::array<std::uint64_t, kFanout> buckets_{};
