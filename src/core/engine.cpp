@@ -134,6 +134,12 @@ void Engine::handle_stream(StreamId stream, const Address& peer,
   settle(now);
 }
 
+void Engine::stream_failed(const Address& to, TimePoint now) {
+  if (!running()) return;
+  sync_.stream_failed(to, now);
+  settle(now);
+}
+
 void Engine::dispatch(const Origin& origin, wire::Packet&& packet, TimePoint now) {
   if (!running()) return;
   // Prefetch before applying: the tables are far larger than the cache, and overlapping the
@@ -216,6 +222,7 @@ bool Engine::apply(const wire::MemberUpdate& news, TimePoint now, Provenance pro
     return true;
   }
   react(*change, now);
+  sync_.view_changed(now);
   return true;
 }
 

@@ -84,6 +84,10 @@ class Engine final : private EngineSink {
   void handle_stream(StreamId stream, const Address& peer, std::span<const std::uint8_t> bytes,
                      TimePoint now);
   void handle_timer(TimePoint now);
+  /// A stream sent to `to` could not be delivered: nothing listens there (a refused or timed
+  /// out connection). A join request to a seed that refuses moves on to the next seed at once
+  /// instead of waiting out join_timeout. Anything else waits for its answer's absence.
+  void stream_failed(const Address& to, TimePoint now);
 
   // --- This member ------------------------------------------------------------------------------
 

@@ -380,6 +380,11 @@ void HostCore::on_datagram(const Address& from, std::span<const std::uint8_t> by
   });
 }
 
+void HostCore::on_stream_failed(const Address& to) {
+  // Deferred: this can be called while a turn's messages are being sent.
+  asio::post(io_, [this, to] { turn([&] { engine_->stream_failed(to, now()); }); });
+}
+
 void HostCore::on_stream_message(runtime::StreamId stream, const Address& peer,
                                  std::span<const std::uint8_t> bytes) {
   turn([&] {

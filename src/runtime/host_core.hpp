@@ -97,6 +97,7 @@ class HostCore final : private core::Environment, private runtime::TransportHand
   void make_durable(const core::DurableChange& change) override;
   // runtime::TransportHandler
   void on_datagram(const Address& from, std::span<const std::uint8_t> bytes) override;
+  void on_stream_failed(const Address& to) override;
   void on_stream_message(runtime::StreamId stream, const Address& peer,
                          std::span<const std::uint8_t> bytes) override;
 

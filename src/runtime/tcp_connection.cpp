@@ -98,7 +98,7 @@ void TcpConnection::close(CloseReason reason) {
   timer_.cancel();
   std::error_code ignored;
   socket_.close(ignored);
-  if (Owner* owner = std::exchange(owner_, nullptr)) owner->on_connection_closed(*this);
+  if (Owner* owner = std::exchange(owner_, nullptr)) owner->on_connection_closed(*this, reason);
 }
 
 void TcpConnection::read_next() {

@@ -43,23 +43,6 @@ namespace convoy::runtime {
 
 class TcpConnection : public std::enable_shared_from_this<TcpConnection> {
  public:
-  class Owner {
-   public:
-    virtual ~Owner() = default;
-    virtual void on_connection_message(TcpConnection& connection,
-                                       std::span<const std::uint8_t> bytes) = 0;
-    /// Called once, from close(), whatever the reason.
-    virtual void on_connection_closed(TcpConnection& connection) = 0;
-  };
-
-  struct Limits {
-    std::size_t max_frame = 0;
-    std::size_t max_queued_bytes = 0;
-    std::chrono::milliseconds connect_timeout{};
-    std::chrono::milliseconds io_timeout{};
-    std::chrono::milliseconds idle_timeout{};
-  };
-
   enum class CloseReason : std::uint8_t {
     peer_closed,
     stream_error,
@@ -70,6 +53,23 @@ class TcpConnection : public std::enable_shared_from_this<TcpConnection> {
     idle_timeout,
     oversized_frame,
     transport_closed,
+  };
+
+  class Owner {
+   public:
+    virtual ~Owner() = default;
+    virtual void on_connection_message(TcpConnection& connection,
+                                       std::span<const std::uint8_t> bytes) = 0;
+    /// Called once, from close(), whatever the reason.
+    virtual void on_connection_closed(TcpConnection& connection, CloseReason reason) = 0;
+  };
+
+  struct Limits {
+    std::size_t max_frame = 0;
+    std::size_t max_queued_bytes = 0;
+    std::chrono::milliseconds connect_timeout{};
+    std::chrono::milliseconds io_timeout{};
+    std::chrono::milliseconds idle_timeout{};
   };
 
   /// `socket` is connected (accepted) or not yet open (to be connect()ed to `peer`).

@@ -125,13 +125,20 @@ void Transport::on_connection_message(TcpConnection& connection,
   handler_.on_stream_message(connection.id(), connection.peer(), bytes);
 }
 
-void Transport::on_connection_closed(TcpConnection& connection) {
+void Transport::on_connection_closed(TcpConnection& connection, TcpConnection::CloseReason reason) {
+  const Address peer = connection.peer();
   connections_.erase(connection.id());
   // Only if it is this connection: an incoming one's peer could equal some destination.
-  if (const auto found = outgoing_.find(connection.peer());
+  bool ours = false;
+  if (const auto found = outgoing_.find(peer);
       found != outgoing_.end() && found->second == connection.id()) {
     outgoing_.erase(found);
+    ours = true;
   }
+  // Last: the handler may close the transport.
+  if (ours && (reason == TcpConnection::CloseReason::connect_failed ||
+               reason == TcpConnection::CloseReason::connect_timeout))
+    handler_.on_stream_failed(peer);
 }
 
 TcpConnection::Limits Transport::connection_limits() const {

@@ -80,7 +80,7 @@ class Transport final : private TcpListener::Owner, private TcpConnection::Owner
   void on_accepted(asio::ip::tcp::socket socket, const asio::ip::tcp::endpoint& peer) override;
   void on_connection_message(TcpConnection& connection,
                              std::span<const std::uint8_t> bytes) override;
-  void on_connection_closed(TcpConnection& connection) override;
+  void on_connection_closed(TcpConnection& connection, TcpConnection::CloseReason reason) override;
 
   [[nodiscard]] TcpConnection::Limits connection_limits() const;
 

@@ -29,6 +29,11 @@ class TransportHandler {
   /// peer's EPHEMERAL port, never a member's address. Answer with Transport::reply(stream, ..).
   virtual void on_stream_message(StreamId stream, const Address& peer,
                                  std::span<const std::uint8_t> bytes) = 0;
+
+  /// A connection we opened to `to` never opened (refused, or the connect timed out): what was
+  /// queued on it is lost. May be called from within a Transport call (send_stream): a handler
+  /// that is mid-way through its own work should defer.
+  virtual void on_stream_failed(const Address& /*to*/) {}
 };
 
 }  // namespace convoy::runtime

@@ -31,6 +31,10 @@ void NodeProcess::handle_stream(core::StreamId stream, const Address& from,
   node_.handle_stream(stream, from, bytes, now);
 }
 
+void NodeProcess::handle_stream_failed(const Address& to, core::TimePoint now) {
+  node_.stream_failed(to, now);
+}
+
 void NodeProcess::handle_timer(core::TimePoint now) {
   node_.handle_timer(now);
 }

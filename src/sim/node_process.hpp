@@ -57,6 +57,7 @@ class NodeProcess final : public Process, private core::Environment {
   void handle_stream(core::StreamId stream, const Address& from,
                      std::span<const std::uint8_t> bytes, core::TimePoint now) override;
   void handle_timer(core::TimePoint now) override;
+  void handle_stream_failed(const Address& to, core::TimePoint now) override;
 
   [[nodiscard]] core::Engine& node() { return node_; }
   [[nodiscard]] const core::Engine& node() const { return node_; }

@@ -33,6 +33,10 @@ class Process {
   virtual void handle_stream(core::StreamId stream, const Address& from,
                              std::span<const std::uint8_t> bytes, core::TimePoint now) = 0;
   virtual void handle_timer(core::TimePoint now) = 0;
+  /// A stream this process sent to `to` was refused: nothing listens there (no process yet, or
+  /// a crashed one). Like a TCP reset, it comes back a round trip after the send. A partitioned
+  /// or paused target refuses nothing: the sender hears silence.
+  virtual void handle_stream_failed(const Address& /*to*/, core::TimePoint /*now*/) {}
 };
 
 /// Builds the process for a slot; called on add and on every restart with a fresh Port.

@@ -1,11 +1,11 @@
 // Scenario "churn": for `duration`, members crash, restart (without their stores, as the
 // simulator persists none: a new store life; half of them also without their incarnation, as a
-// wiped disk would) and write at random — puts and deletes into their own stores and compare-and-set writes
-// into other members' stores. Then a quiet period. Afterwards every live member's replica of
-// every live owner must equal that owner's store, compared by content hash; no write reported
-// done may be missing at its owner unless a later write replaced it, and no key whose last
-// write was a delete may be alive anywhere, and every write sent with an impossible expected
-// version must come back as a conflict, never applied.
+// wiped disk would) and write at random — puts and deletes into their own stores and
+// compare-and-set writes into other members' stores. Then a quiet period. Afterwards every live
+// member's replica of every live owner must equal that owner's store, compared by content hash; no
+// write reported done may be missing at its owner unless a later write replaced it, and no key
+// whose last write was a delete may be alive anywhere, and every write sent with an impossible
+// expected version must come back as a conflict, never applied.
 #include "sim/scenario_runs.hpp"
 
 #include <map>

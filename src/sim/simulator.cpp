@@ -202,9 +202,21 @@ void Simulator::send_stream(Slot from, std::uint32_t generation, const Address& 
   const std::optional<Slot> target = registry_.find(to);
   if (!target) {
     ++counters_.streams_unroutable;
+    refuse_stream(from, generation, to);
     return;
   }
+  if (slots_[*target].state == NodeState::crashed && network_.reachable(from, *target))
+    refuse_stream(from, generation, to);
   push_stream(SimEvent::Kind::stream, from, generation, *target, std::move(bytes));
+}
+
+void Simulator::refuse_stream(Slot from, std::uint32_t generation, const Address& to) {
+  // A fixed round trip, no random draw: refusals must not shift the random streams of runs
+  // that never meet one.
+  after(2 * network_.config().latency.base, [this, from, generation, to] {
+    if (slots_[from].generation == generation && slots_[from].state == NodeState::up)
+      slots_[from].process->handle_stream_failed(to, now_);
+  });
 }
 
 void Simulator::reply(Slot from, std::uint32_t generation, core::StreamId stream,

@@ -166,6 +166,8 @@ class Simulator {
                    std::vector<std::uint8_t> bytes);
   void reply(Slot from, std::uint32_t generation, core::StreamId stream,
              std::vector<std::uint8_t> bytes);
+  /// Tells `from` (if still that process, and running) that its stream to `to` was refused.
+  void refuse_stream(Slot from, std::uint32_t generation, const Address& to);
   void push_stream(SimEvent::Kind kind, Slot from, std::uint32_t generation, Slot dest,
                    std::vector<std::uint8_t> bytes);
   void schedule(Slot slot, std::uint32_t generation, core::TimePoint at);

@@ -185,3 +185,84 @@ TEST(Join, ASeedAnswersWithEveryStoreWithinTheStreamLimit) {
 
 }  // namespace
 }  // namespace convoy
+
+namespace convoy {
+namespace {
+
+TEST(FastJoin, ARefusedSeedIsSkippedAtOnceButARoundOfRefusalsWaitsForTheTimeout) {
+  Config c = test::quiet_config();
+  c.protocol.join_timeout = 2s;
+  EngineHarness h(1, c);
+  const Address seeds[] = {member_address(2), member_address(3), member_address(4)};
+  TimePoint t{};
+  h.engine.join(seeds, t);
+  ASSERT_EQ(h.sent_of<wire::JoinRequest>().back()->to, member_address(2));
+
+  // Nothing listens at the first seed: the second is asked at once.
+  h.engine.stream_failed(member_address(2), t += 1ms);
+  ASSERT_EQ(h.sent_of<wire::JoinRequest>().size(), 2u);
+  EXPECT_EQ(h.sent_of<wire::JoinRequest>().back()->to, member_address(3));
+  // A refusal from a seed we are not waiting for changes nothing.
+  h.engine.stream_failed(member_address(2), t += 1ms);
+  h.engine.stream_failed(member_address(9), t += 1ms);
+  EXPECT_EQ(h.sent_of<wire::JoinRequest>().size(), 2u);
+
+  h.engine.stream_failed(member_address(3), t += 1ms);
+  ASSERT_EQ(h.sent_of<wire::JoinRequest>().size(), 3u);
+  EXPECT_EQ(h.sent_of<wire::JoinRequest>().back()->to, member_address(4));
+  // The last seed of the round refuses too: the next round starts only at its timeout, so that
+  // members started together do not spend their rounds before their seeds listen.
+  h.engine.stream_failed(member_address(4), t += 1ms);
+  EXPECT_EQ(h.sent_of<wire::JoinRequest>().size(), 3u);
+  for (int i = 0; i < 150; ++i) h.engine.handle_timer(t += 10ms);
+  EXPECT_EQ(h.sent_of<wire::JoinRequest>().size(), 3u) << "1.5 s: still waiting";
+  for (int i = 0; i < 60; ++i) h.engine.handle_timer(t += 10ms);
+  ASSERT_EQ(h.sent_of<wire::JoinRequest>().size(), 4u);
+  EXPECT_EQ(h.sent_of<wire::JoinRequest>().back()->to, member_address(2));
+  EXPECT_EQ(h.env.count(Event::Kind::join_failed, member_id(1)), 0u);
+
+  // The answer to the request outstanding is accepted as always.
+  h.answer_join(cluster_of(2, 3), t);
+  EXPECT_TRUE(h.engine.joined());
+}
+
+TEST(FastJoin, TheFirstExchangeAfterAJoinWaitsForTheViewToBeStillNotForAFixedDelay) {
+  Config c = test::quiet_config();
+  c.protocol.post_join_sync = 5s;
+  c.dissemination.gossip_interval = 200ms;  // still for 400 ms
+  EngineHarness h(1, c);
+  TimePoint t{};
+  h.begin_join(2, t);
+  h.answer_join(cluster_of(2, 3), t);
+  ASSERT_TRUE(h.engine.joined());
+  h.env.sent.clear();
+  // The view keeps changing every 300 ms for 3 s (members joining): no exchange meanwhile.
+  for (std::uint64_t n = 10; n < 20; ++n) {
+    for (int i = 0; i < 30; ++i) h.engine.handle_timer(t += 10ms);
+    h.deliver(wire::Packet{wire::Gossip{}, {alive(n)}, {}}, member_address(2), t);
+  }
+  EXPECT_TRUE(h.sent_of<wire::PushPull>().empty());
+  const TimePoint still_from = t;
+  while (h.sent_of<wire::PushPull>().empty() && t < still_from + 10s)
+    h.engine.handle_timer(t += 10ms);
+  ASSERT_FALSE(h.sent_of<wire::PushPull>().empty());
+  EXPECT_LE(t - still_from, 410ms) << "the exchange follows the view's settling";
+  EXPECT_GE(t - still_from, 400ms);
+
+  // A view that never settles is exchanged at post_join_sync at the latest.
+  EngineHarness busy(5, c);
+  TimePoint u{};
+  busy.begin_join(2, u);
+  busy.answer_join(cluster_of(2, 3), u);
+  busy.env.sent.clear();
+  std::uint64_t n = 100;
+  while (busy.sent_of<wire::PushPull>().empty() && u < TimePoint{} + 20s) {
+    for (int i = 0; i < 10; ++i) busy.engine.handle_timer(u += 10ms);
+    busy.deliver(wire::Packet{wire::Gossip{}, {alive(n++)}, {}}, member_address(2), u);
+  }
+  ASSERT_FALSE(busy.sent_of<wire::PushPull>().empty());
+  EXPECT_LE(u - TimePoint{}, 5s + 100ms);
+}
+
+}  // namespace
+}  // namespace convoy

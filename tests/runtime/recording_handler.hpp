@@ -46,7 +46,11 @@ class RecordingHandler final : public TransportHandler {
     if (react) react(messages.back());
   }
 
+  void on_stream_failed(const Address& to) override { failed.push_back(to); }
+
   std::vector<ReceivedDatagram> datagrams;
+  /// Destinations of connections that never opened.
+  std::vector<Address> failed;
   std::vector<ReceivedMessage> messages;
   /// Called inside on_stream_message, after recording.
   std::function<void(const ReceivedMessage&)> react;

@@ -151,6 +151,33 @@ TEST(TransportStream, BothSidesTalkOnIncomingAndOutgoingConnections) {
   EXPECT_EQ(b.stats().connections_opened, 0u);
 }
 
+TEST(TransportStream, ARefusedConnectionIsReportedWithItsDestination) {
+  // The engine learns that nothing listens at a seed and asks the next one at once.
+  EventLoop loop;
+  RecordingHandler ha;
+  Transport a(loop.io(), on("127.0.0.1"), ha);
+  Address closed;
+  {
+    RecordingHandler hb;
+    Transport b(loop.io(), on("127.0.0.1"), hb);
+    closed = b.advertise_address();
+  }
+  ASSERT_TRUE(a.send_stream(closed, bytes_of("join?")).has_value());
+  ASSERT_TRUE(loop.run_until([&] { return !ha.failed.empty(); }));
+  EXPECT_EQ(ha.failed, std::vector<Address>{closed});
+  EXPECT_EQ(a.stats().connect_failures, 1u);
+
+  // A connection that opened and then closed is no failure to connect.
+  RecordingHandler hc;
+  Transport c(loop.io(), on("127.0.0.1"), hc);
+  hc.react = [&](const testing::ReceivedMessage& m) { c.reply(m.stream, bytes_of("ok")); };
+  ASSERT_TRUE(a.send_stream(c.advertise_address(), bytes_of("hello")).has_value());
+  ASSERT_TRUE(loop.run_until([&] { return ha.messages.size() == 1; }));
+  c.close();
+  ASSERT_TRUE(loop.run_until([&] { return a.stats().connections_closed >= 2; }));
+  EXPECT_EQ(ha.failed.size(), 1u);
+}
+
 TEST(TransportStream, EmptyMessageIsDeliveredAsEmpty) {
   EventLoop loop;
   RecordingHandler ha;

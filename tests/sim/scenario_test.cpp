@@ -132,6 +132,38 @@ TEST(Join, DeadSeedIsSkippedAndFullStateArrivesWithTheResponse) {
   EXPECT_EQ(c.sim().process_as<NodeProcess>(late)->node().count(MemberStatus::alive), 31u);
 }
 
+TEST(Join, ARefusingSeedIsSkippedWithoutWaitingForTheJoinTimeout) {
+  ScenarioOptions o = options("join", 10, 6);
+  EventLog log;
+  SimCluster c(o);
+  form(c, o, log);
+  // Nothing listens at the first seed (no node there): the refusal comes back a round trip
+  // later and the second seed is asked at once, long before join_timeout (2 s).
+  NodeSetup setup;
+  setup.id = MemberId{78, 78};
+  setup.seeds = {Address::v4(10, 99, 99, 99, 7946), node_address(0)};
+  const core::TimePoint start = c.sim().now();
+  Slot late = c.sim().add_node(node_factory(setup, {}));
+  auto joined = c.run_until([&] { return c.sim().process_as<NodeProcess>(late)->node().joined(); },
+                            start + 10s, 1ms);
+  ASSERT_TRUE(joined.has_value());
+  EXPECT_LT(*joined - start, 100ms);
+}
+
+TEST(JoinTiming, TwoHundredFiftySixJoiningAtOnceSeeEveryoneWithinTwoSecondsOfTheLastJoin) {
+  // Period 200 ms: the post-join exchange follows the settling of each view, not a fixed delay,
+  // and a seed still joining itself does not split the cluster for a join timeout.
+  for (std::uint64_t seed : {1, 2}) {
+    ScenarioOptions o = options("join", 256, seed);
+    o.config.set_probe_period(200ms);
+    ScenarioResult r = run_scenario(o);
+    EXPECT_TRUE(r.get<bool>("converged"));
+    EXPECT_LE(r.get<double>("after_last_join_s"), 2.0);
+    EXPECT_EQ(r.get<std::int64_t>("dead_declarations"), 0);
+    EXPECT_EQ(r.get<std::int64_t>("suspicions"), 0);
+  }
+}
+
 TEST(Join, NoSeedAnsweringReportsJoinFailed) {
   std::cout << "[ seed     ] seed=6\n";
   SimConfig cfg;

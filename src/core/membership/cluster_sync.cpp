@@ -46,6 +46,7 @@ void ClusterSync::begin_join(TimePoint now) {
 void ClusterSync::send_join_request(const Address& seed) {
   // A fresh random id per request: only the answer to this one, from this seed, is accepted.
   join_request_ = ctx_.rng.next() | 1;
+  join_seed_ = seed;
   outbox_.send_stream(seed,
                       wire::Packet{wire::JoinRequest{membership_.self(), join_request_}, {}, {}});
 }
@@ -77,6 +78,22 @@ void ClusterSync::join_progress(TimePoint now) {
   }
   send_join_request(seeds_[join_attempt_ % seeds_.size()]);
   join_deadline_ = now + wait;
+}
+
+void ClusterSync::stream_failed(const Address& to, TimePoint now) {
+  if (membership_.joined() || !join_deadline_ || join_request_ == 0 || to != join_seed_) return;
+  if (join_failure_reported_ || (join_attempt_ + 1) % seeds_.size() == 0) return;  // end of round
+  join_deadline_ = now;
+  join_progress(now);
+}
+
+void ClusterSync::view_changed(TimePoint now) {
+  if (!settle_deadline_) return;
+  next_push_pull_ = std::min(*settle_deadline_, now + settle_delay());
+}
+
+Duration ClusterSync::settle_delay() const {
+  return 2 * ctx_.config.dissemination.gossip_interval;
 }
 
 void ClusterSync::tick(TimePoint now) {
@@ -156,7 +173,8 @@ void ClusterSync::on_join_response(const Origin& origin, const wire::JoinRespons
     outbox_.reply(origin, wire::Packet{wire::PushPull{false, membership_.full_state()}, {}, {}});
   sink_.announce(kSelfKey);
   sync_backoff_ = ctx_.config.protocol.post_join_sync;
-  next_push_pull_ = std::min(next_push_pull_, now + sync_backoff_);
+  settle_deadline_ = now + sync_backoff_;
+  next_push_pull_ = std::min(next_push_pull_, now + std::min(settle_delay(), sync_backoff_));
   joined();
 }
 
@@ -256,6 +274,7 @@ Duration ClusterSync::push_pull_period() const {
 
 void ClusterSync::push_pull_tick(TimePoint now) {
   next_push_pull_ = now + push_pull_period();
+  settle_deadline_.reset();
   if (membership_.left() || !membership_.joined()) return;
   auto peers = membership_.sample_active(1, MemberTable::kNoSlot, ctx_.rng);
   if (peers.empty()) return;

@@ -47,6 +47,16 @@ class ClusterSync {
 
   /// Join retries, when due. Runs first in every timer call.
   void join_progress(TimePoint now);
+  /// A stream to `to` could not be delivered. If it carried our outstanding join request, the
+  /// next seed of the round is asked at once; a round of refusals still waits out join_timeout
+  /// before the next round, so that members started together do not spend every round in
+  /// the milliseconds before their seeds listen.
+  void stream_failed(const Address& to, TimePoint now);
+  /// Our view changed (a member joined, changed state or went). After a join, the first
+  /// anti-entropy exchange waits until the view has been still for settle_delay(), and at most
+  /// post_join_sync: it then repairs what the rumours of a mass join missed as soon as they
+  /// have died down, instead of at a fixed delay.
+  void view_changed(TimePoint now);
   /// Push-pull and reconnect exchanges, when due.
   void tick(TimePoint now);
   /// A member that died is being forgotten (reaped): its address stays a reconnection target,
@@ -80,6 +90,8 @@ class ClusterSync {
   /// The push-pull interval, stretched with log2 N above 32 members (memberlist's scaling: the
   /// cluster-wide full-state traffic then grows like N log N rather than N²).
   [[nodiscard]] Duration push_pull_period() const;
+  /// How long a view must be still before the first post-join exchange: two gossip rounds.
+  [[nodiscard]] Duration settle_delay() const;
 
   Context& ctx_;
   Membership& membership_;
@@ -93,6 +105,9 @@ class ClusterSync {
   std::optional<TimePoint> join_deadline_;
   /// The request a join response must answer; 0: none outstanding.
   std::uint64_t join_request_ = 0;
+  Address join_seed_;  ///< where join_request_ went
+  /// While the first post-join exchange is pending: the latest time it may run.
+  std::optional<TimePoint> settle_deadline_;
   bool join_failure_reported_ = false;
   struct Lost {
     Address address;
