@@ -124,6 +124,25 @@ TEST_F(NodeRules, SuspicionOfSelfIsRefutedWithHigherIncarnation) {
   }));
 }
 
+TEST_F(NodeRules, AnotherProcessClaimingOurIdIsRefusedAndReportedOnce) {
+  // Two processes with one id and different addresses used to refute each other forever: each
+  // "alive at a higher incarnation" from the other made the node raise its own. Now the claim
+  // is refused (no refutation, our incarnation and address stay), counted, and reported once.
+  gossip({update(2, 0, MemberStatus::alive)}, t0_);
+  const wire::MemberUpdate claim{mid(1), 3, MemberStatus::alive, addr(77)};
+  gossip({claim}, t0_);
+  gossip({claim}, t0_ + 100ms);  // the same claim again, as rumours repeat it
+  EXPECT_EQ(node_.incarnation(), 0u);
+  EXPECT_EQ(node_.stats().refutations, 0u);
+  EXPECT_EQ(node_.member(mid(1))->address, addr(1));
+  EXPECT_EQ(node_.stats().address_conflicts, 2u);
+  EXPECT_EQ(env_.count(Event::Kind::conflict, mid(1)), 1u);
+  // A newer claim is reported again.
+  gossip({wire::MemberUpdate{mid(1), 4, MemberStatus::alive, addr(77)}}, t0_ + 200ms);
+  EXPECT_EQ(env_.count(Event::Kind::conflict, mid(1)), 2u);
+  EXPECT_EQ(node_.incarnation(), 0u);
+}
+
 TEST_F(NodeRules, UnansweredProbeLeadsToSuspicionThenDeath) {
   gossip({update(2, 0, MemberStatus::alive)}, t0_);
   // Nothing ever answers: the only member is probed, suspected, then declared dead after the
@@ -247,10 +266,9 @@ TEST(NodeStreams, AnswersToStreamMessagesGoBackOnTheirConnection) {
   node.handle_stream(
       connection, ephemeral,
       wire::encode(wire::Packet{wire::PushPull{false, {update(3, 0, MemberStatus::alive)}}}), t);
-  node.handle_stream(connection, ephemeral,
-                     wire::encode(wire::Packet{
-                         wire::StoreWrite{5, mid(1), "k", "v", 0, false, mid(2), 0}}),
-                     t);
+  node.handle_stream(
+      connection, ephemeral,
+      wire::encode(wire::Packet{wire::StoreWrite{5, mid(1), "k", "v", 0, false, mid(2), 0}}), t);
   std::size_t answers = 0;
   for (const auto& s : env.sent) {
     EXPECT_NE(s.to, ephemeral);
@@ -282,4 +300,3 @@ TEST(NodeLeave, OthersSeeLeftNotDead) {
 
 }  // namespace
 }  // namespace convoy
-

@@ -14,16 +14,17 @@
 // until the engine's store epochs learned to climb above a previous life's: this test found
 // that defect within ten cases (docs/examples/schedule-restart-no-memory.json).
 //
-// How long the quiet period must be, with the defaults (probe 1 s, suspicion 4 × max(1, log10 N)
-// probes, reconnect 10 s, push-pull 30 s stretched to 60 s at 64 members, join timeout 2 s × 3
-// seeds × 3 rounds): a crashed member is dead everywhere within ~10 s; a split heals through a
-// reconnect exchange within ~10 s plus a suspicion/refutation round; a restarted member whose
-// seeds were cut off retries them every 10 s; stores follow within a few 1 s digest rounds, and
-// a periodic push-pull catches the rest within 60 s. The bound is 120 s, twice the slowest
-// repair. And everything must finish before `reap_after` (5 min): actions end by 180 s (at ≤
-// 120 s, pauses ≤ 30 s, write loads ≤ 60 s) and the quiet period heals at once, so no partition
-// and no death outlasts 180 + 120 = 300 s — a member forgotten by a side before the heal would
-// exercise another path (merging at the push-pull period only), which is outside this test.
+// How long the quiet period must be, with the defaults (probe 1 s, suspicion from max(1, log10 N)
+// probes once confirmed up to 6 times that unconfirmed (Lifeguard), reconnect 10 s, push-pull 30 s
+// stretched to 60 s at 64 members, join timeout 2 s × 3 seeds × 3 rounds): a crashed member is dead
+// everywhere within ~10 s; a split heals through a reconnect exchange within ~10 s plus a
+// suspicion/refutation round; a restarted member whose seeds were cut off retries them every 10 s;
+// stores follow within a few 1 s digest rounds, and a periodic push-pull catches the rest within 60
+// s. The bound is 120 s, twice the slowest repair. And everything must finish before `reap_after`
+// (5 min): actions end by 180 s (at ≤ 120 s, pauses ≤ 30 s, write loads ≤ 60 s) and the quiet
+// period heals at once, so no partition and no death outlasts 180 + 120 = 300 s — a member
+// forgotten by a side before the heal would exercise another path (healing through a remembered
+// address of a reaped member, which the partition scenario tests), which is outside this test.
 #include "sim/fault_schedule.hpp"
 #include "sim/schedule_file.hpp"
 #include "sim/schedule_runner.hpp"

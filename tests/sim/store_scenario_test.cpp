@@ -293,6 +293,7 @@ TEST(ChurnScenario, DirectoriesEqualOwnersAfterChurn) {
   EXPECT_GT(r.get<std::int64_t>("writes_done"), 100);
   EXPECT_GT(r.get<std::int64_t>("crashes"), 0);
   EXPECT_GT(r.get<std::int64_t>("restarts"), 0);
+  EXPECT_GT(r.get<std::int64_t>("restarts_without_memory"), 0);  // incarnation 0, empty store
   EXPECT_EQ(r.get<std::int64_t>("replicas_mismatched"), 0);
   EXPECT_EQ(r.get<std::int64_t>("acknowledged_writes_lost"), 0);
   EXPECT_EQ(r.get<std::int64_t>("deleted_keys_resurrected"), 0);
