@@ -212,6 +212,31 @@ TEST(AntiEntropy, AReplicaHoldingOnlyLaterWritesOfAnOldLifeIsReplacedByTheNewEmp
   EXPECT_EQ(r->content_hash(), b.engine.own_store().content_hash());
 }
 
+TEST(AntiEntropy, AnOwnerThatIsSentItsOldLifeAnswersWithItsStore) {
+  // Found by a 2,000-case soak of the fault-schedule property: when the holder of the stale
+  // replica opens the round, the owner (new life, empty store: nothing in its digest) answers
+  // with a detail that does not list itself, the holder sends its stale snapshot, and the owner
+  // used to drop it without a word, every round.
+  EngineHarness a(kA);
+  EngineHarness b(kB);
+  TimePoint t{};
+  a.begin_join(kB, t);
+  a.answer_join(wire::JoinResponse{{alive(kB)}, {}, 0, std::nullopt}, t);
+  b.begin_join(kA, t);
+  b.answer_join(wire::JoinResponse{{alive(kA)}, {}, 0, std::nullopt}, t);
+  const std::uint64_t old_life = core::make_epoch(1, 1);
+  ASSERT_LT(old_life, b.engine.own_store().epoch());
+  a.deliver(
+      wire::Packet{
+          wire::Gossip{}, {}, {wire::StoreDelta{member_id(kB), old_life, {"k1", "old", 1, false}}}},
+      member_address(kB), t);
+  ASSERT_TRUE(a.engine.directory().value(member_id(kB), "k1").has_value());
+
+  play_round(a, kA, b, kB, t);  // the holder opens; the owner only answers
+  EXPECT_FALSE(a.engine.directory().value(member_id(kB), "k1").has_value());
+  EXPECT_EQ(a.engine.replica(member_id(kB))->epoch(), b.engine.own_store().epoch());
+}
+
 TEST(AntiEntropy, ForgedDetailsAndSyncsOutsideARoundAreRefused) {
   // Without the round's id, a detail covering everything would make the member send every
   // store it holds to whoever asked, and a sync full of wants likewise.

@@ -224,7 +224,19 @@ void AntiEntropy::on_store_digest_detail(const Origin& origin,
 }
 
 void AntiEntropy::on_store_sync(const Origin& origin, const wire::StoreSync& sync, TimePoint now) {
-  for (const wire::StoreSnapshot& snap : sync.snapshots) replication_.apply_snapshot(snap, now);
+  const MemberId& self = membership_.self().id;
+  std::vector<wire::StoreSnapshot> corrections;
+  for (const wire::StoreSnapshot& snap : sync.snapshots) {
+    replication_.apply_snapshot(snap, now);
+    // A peer holds our store of an older life (we restarted, and our new store may be empty:
+    // then it weighs nothing in the digest, and this is the only sign of the stale replica).
+    // We are its authority: answer with our store as it is, which replaces that life's.
+    const StoreReplica& own = *replication_.replica(self);
+    if (snap.owner == self && snap.epoch < own.epoch() && sync.exchange != 0 &&
+        in_exchange(sync.exchange, now))
+      corrections.push_back(own.snapshot_since(self, snap.epoch, 0));
+  }
+  if (!corrections.empty()) send_sync(origin, std::move(corrections), {}, sync.exchange);
   if (sync.wants.empty()) return;
   if (!in_exchange(sync.exchange, now)) {
     ++ctx_.stats.unexpected;  // asking for stores outside any round of ours
