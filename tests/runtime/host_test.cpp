@@ -6,6 +6,9 @@
 
 #include <atomic>
 #include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
 
 namespace convoy {
 namespace {
@@ -118,6 +121,36 @@ TEST_P(HostOverLoopback, AnEvictedHostStopsAndItsSubscribersHear) {
   EXPECT_TRUE(eventually([&] { return !c[2].running(); }));
   const WriteResult w = c[2].store().put("x", "y");
   EXPECT_EQ(w.status, WriteStatus::failed);
+}
+
+TEST(HostStop, EveryAsyncWriteIsAnsweredWhenTheHostStopsUnderIt) {
+  // Writes still queued on the io thread when the host stops are answered "failed"; none is
+  // left without an answer (one used to be, each time: its answer waited for a turn that never
+  // came).
+  for (int round = 0; round < 3; ++round) {
+    auto h = Host::start(test::local_options());
+    MemberStore own = h->directory().member(h->id()).store();
+    std::atomic<long> submitted{0};
+    std::atomic<long> answered{0};
+    std::atomic<bool> go{false};
+    std::thread writer([&] {
+      while (!go) std::this_thread::yield();
+      for (long i = 0; h->running() || i < 1000; ++i) {
+        ++submitted;
+        own.put_async("k" + std::to_string(i % 8), "v", std::nullopt,
+                      [&](const WriteResult&) { ++answered; });
+        if (i >= 20000) break;
+      }
+    });
+    go = true;
+    // Let a backlog of writes build up on the io thread, then stop under it.
+    ASSERT_TRUE(eventually([&] { return submitted.load() >= 500; }));
+    h->shutdown();
+    writer.join();
+    EXPECT_TRUE(eventually([&] { return answered.load() == submitted.load(); }, 10s))
+        << "round " << round << ": " << submitted.load() - answered.load() << " of "
+        << submitted.load() << " writes never answered";
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Loopback, HostOverLoopback, ::testing::Values("127.0.0.1", "::1"),
