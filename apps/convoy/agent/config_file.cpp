@@ -101,7 +101,9 @@ std::size_t positive_size(const Locator& loc, const toml::node& node, const std:
 }
 
 void read_http_table(const Locator& loc, const toml::table& table, AgentOptions& out) {
-  for (auto&& [k, node] : table) {
+  for (auto&& [k, bound] : table) {
+    // Lambdas below use the node: clang before 16 refuses to capture a structured binding.
+    const toml::node& node = bound;
     const std::string key = "http." + std::string(k.str());
     if (key == "http.address")
       located(loc, node, [&] {
@@ -121,7 +123,9 @@ void read_http_table(const Locator& loc, const toml::table& table, AgentOptions&
 }
 
 void read_log_table(const Locator& loc, const toml::table& table, AgentOptions& out) {
-  for (auto&& [k, node] : table) {
+  for (auto&& [k, bound] : table) {
+    // Lambdas below use the node: clang before 16 refuses to capture a structured binding.
+    const toml::node& node = bound;
     const std::string key = "log." + std::string(k.str());
     if (key == "log.level")
       located(loc, node,
@@ -149,7 +153,9 @@ const toml::table& table_value(const Locator& loc, const toml::node& node, const
 }
 
 void read_top_level(const Locator& loc, const toml::table& root, AgentOptions& out) {
-  for (auto&& [k, node] : root) {
+  for (auto&& [k, bound] : root) {
+    // Lambdas below use the node: clang before 16 refuses to capture a structured binding.
+    const toml::node& node = bound;
     const std::string key(k.str());
     if (key == "protocol" || key == "dissemination" || key == "store" || key == "network") {
       read_protocol_table(loc, key, table_value(loc, node, key), out);
