@@ -1,7 +1,8 @@
 // Four threads hammer store().put and directory().search while 64 hosts gossip in this process:
 // under ThreadSanitizer (the tsan preset) this is the check that the public API is free of data
-// races from any thread; under every preset, that the protocol threads are never starved by
-// the readers and writers — no host suspects anybody, the writes all arrive.
+// races from any thread; under every preset, that nobody is declared dead and the writes all
+// arrive. Suspicions are counted and shown, not refused: on 2 shared cores, and 2-3x more under
+// asan, four open-loop writers fill every io queue past the probe timeout (docs/runtime.md).
 #include "host_cluster.hpp"
 
 #include <gtest/gtest.h>
