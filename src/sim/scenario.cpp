@@ -52,6 +52,17 @@ void add_header(ScenarioResult& r, const ScenarioOptions& o) {
   r.add("loss", o.loss);
 }
 
+std::optional<core::TimePoint> form_and_settle(SimCluster& cluster, const ScenarioOptions& o) {
+  cluster.form(join_spread(o.nodes));
+  auto formed =
+      cluster.run_until([&] { return cluster.converged(); },
+                        cluster.sim().now() + join_spread(o.nodes) + std::chrono::seconds(300));
+  // Measure a settled cluster: the join's own rumours still fill every datagram for a while.
+  cluster.run_until([&] { return cluster.quiet(); },
+                    cluster.sim().now() + std::chrono::seconds(300));
+  return formed;
+}
+
 void add_totals(ScenarioResult& r, const SimCluster& cluster) {
   const Counters& c = cluster.sim().counters();
   core::EngineStats s = cluster.total_stats();

@@ -6,6 +6,7 @@
 #include "sim/sim_cluster.hpp"
 
 #include <cmath>
+#include <optional>
 
 namespace convoy::sim {
 
@@ -27,6 +28,11 @@ inline double seconds(core::Duration d) {
 inline core::Duration join_spread(std::size_t nodes) {
   return std::chrono::milliseconds(2) * static_cast<std::int64_t>(nodes);
 }
+
+/// Forms the cluster (joins spread over join_spread), waits until every member sees every
+/// member alive, then until the join's rumours have died down (each at most 300 s). Returns
+/// when the cluster converged, if it did.
+std::optional<core::TimePoint> form_and_settle(SimCluster& cluster, const ScenarioOptions& o);
 
 /// The figures every scenario reports first: what ran, with which parameters.
 void add_header(ScenarioResult& r, const ScenarioOptions& o);

@@ -60,14 +60,8 @@ void report(ScenarioResult& r, const std::string& prefix, const Traffic& t, doub
 ScenarioResult run_steady(const ScenarioOptions& o) {
   const core::Duration window = o.duration.value_or(std::chrono::seconds(60));
   SimCluster cluster(o);
-  cluster.form(join_spread(o.nodes));
-  auto formed =
-      cluster.run_until([&] { return cluster.converged(); },
-                        cluster.sim().now() + join_spread(o.nodes) + std::chrono::seconds(300));
-  // Settled: the join's rumours have died down, and a few anti-entropy rounds have run.
-  cluster.run_until([&] { return cluster.quiet(); },
-                    cluster.sim().now() + std::chrono::seconds(300));
-  cluster.sim().run_for(std::chrono::seconds(10));
+  auto formed = form_and_settle(cluster, o);
+  cluster.sim().run_for(std::chrono::seconds(10));  // and a few anti-entropy rounds have run
 
   Traffic* current = nullptr;
   cluster.sim().set_send_tap([&](bool datagram, std::span<const std::uint8_t> bytes) {

@@ -16,13 +16,7 @@ namespace convoy::sim {
 ScenarioResult run_update(const ScenarioOptions& o) {
   const core::Duration limit = o.duration.value_or(std::chrono::seconds(60));
   SimCluster cluster(o);
-  cluster.form(join_spread(o.nodes));
-  auto formed =
-      cluster.run_until([&] { return cluster.converged(); },
-                        cluster.sim().now() + join_spread(o.nodes) + std::chrono::seconds(300));
-  // Measure a settled cluster: the join's own rumours still fill every datagram for a while.
-  cluster.run_until([&] { return cluster.quiet(); },
-                    cluster.sim().now() + std::chrono::seconds(300));
+  auto formed = form_and_settle(cluster, o);
   std::vector<std::shared_ptr<core::Subscription>> stalled;
   if (o.stalled_subscribers)
     for (Slot s = 0; s < o.nodes; ++s) stalled.push_back(cluster.node(s).subscribe({}, 16));

@@ -43,6 +43,14 @@ void join_big_cluster(EngineHarness& h, std::uint64_t self, TimePoint t, std::ui
   ASSERT_TRUE(h.engine.joined());
 }
 
+/// A and B joined into a cluster of the two of them, no store written.
+void join_each_other(EngineHarness& a, EngineHarness& b, TimePoint t) {
+  a.begin_join(kB, t);
+  a.answer_join(wire::JoinResponse{{alive(kB)}, {}, 0, std::nullopt}, t);
+  b.begin_join(kA, t);
+  b.answer_join(wire::JoinResponse{{alive(kA)}, {}, 0, std::nullopt}, t);
+}
+
 /// Runs `h`'s timers until it opens an anti-entropy round; returns the digest it sent.
 wire::StoreDigest first_digest(EngineHarness& h, TimePoint& t) {
   h.env.sent.clear();
@@ -131,10 +139,7 @@ TEST(AntiEntropy, AnEmptyStoreAgreesWithReplicasThatNeverHeardOfIt) {
   EngineHarness a(kA);
   EngineHarness b(kB);
   TimePoint t{};
-  a.begin_join(kB, t);
-  a.answer_join(wire::JoinResponse{{alive(kB)}, {}, 0, std::nullopt}, t);
-  b.begin_join(kA, t);
-  b.answer_join(wire::JoinResponse{{alive(kA)}, {}, 0, std::nullopt}, t);
+  join_each_other(a, b, t);
   const wire::StoreDigest d = first_digest(a, t);
   ASSERT_EQ(d.ranges.size(), 1u);
   EXPECT_EQ(d.ranges[0].hash, 0u);
@@ -186,10 +191,7 @@ TEST(AntiEntropy, AReplicaHoldingOnlyLaterWritesOfAnOldLifeIsReplacedByTheNewEmp
   EngineHarness a(kA);
   EngineHarness b(kB);
   TimePoint t{};
-  a.begin_join(kB, t);
-  a.answer_join(wire::JoinResponse{{alive(kB)}, {}, 0, std::nullopt}, t);
-  b.begin_join(kA, t);
-  b.answer_join(wire::JoinResponse{{alive(kA)}, {}, 0, std::nullopt}, t);
+  join_each_other(a, b, t);
   const std::uint64_t old_life = core::make_epoch(1, 1);
   ASSERT_NE(old_life, b.engine.own_store().epoch());
   for (std::uint64_t v : {2, 3})
@@ -220,10 +222,7 @@ TEST(AntiEntropy, AnOwnerThatIsSentItsOldLifeAnswersWithItsStore) {
   EngineHarness a(kA);
   EngineHarness b(kB);
   TimePoint t{};
-  a.begin_join(kB, t);
-  a.answer_join(wire::JoinResponse{{alive(kB)}, {}, 0, std::nullopt}, t);
-  b.begin_join(kA, t);
-  b.answer_join(wire::JoinResponse{{alive(kA)}, {}, 0, std::nullopt}, t);
+  join_each_other(a, b, t);
   const std::uint64_t old_life = core::make_epoch(1, 1);
   ASSERT_LT(old_life, b.engine.own_store().epoch());
   a.deliver(

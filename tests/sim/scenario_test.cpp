@@ -164,6 +164,33 @@ TEST(JoinTiming, TwoHundredFiftySixJoiningAtOnceSeeEveryoneWithinTwoSecondsOfThe
   }
 }
 
+TEST(Steady, AnIdleClusterSendsNothingWithoutNewsAndWritesAreCountedApart) {
+  ScenarioOptions o = options("steady", 32, 3);
+  o.config.set_probe_period(200ms);
+  o.duration = 20s;
+  o.write_rate = 5;
+  ScenarioResult r = run_scenario(o);
+  auto has = [&](const std::string& name) {
+    for (const auto& [n, v] : r.figures())
+      if (n == name) return true;
+    return false;
+  };
+  ASSERT_TRUE(r.get<bool>("formed"));
+  // Idle: probes and their acks (5 a second each), digest roots, push-pull summaries; no gossip,
+  // no push, and no piggybacked news.
+  EXPECT_NEAR(r.get<double>("idle_datagrams_per_member_s"), 11.0, 1.5);
+  EXPECT_FALSE(has("idle_gossip_bytes_per_member_s"));
+  EXPECT_FALSE(has("idle_push_bytes_per_member_s"));
+  EXPECT_FALSE(has("idle_piggyback_bytes_per_member_s"));
+  EXPECT_LT(r.get<double>("idle_push_pull_bytes_per_member_s"), 20.0);
+  EXPECT_LE(r.get<double>("idle_bytes_per_member_s"), 600.0);
+  EXPECT_EQ(r.get<std::int64_t>("idle_suspicions"), 0);
+  // The writes' news shows in the loaded window only.
+  EXPECT_EQ(r.get<std::int64_t>("writes"), 100);
+  EXPECT_GT(r.get<double>("loaded_piggyback_bytes_per_member_s"), 0.0);
+  EXPECT_GT(r.get<double>("loaded_bytes_per_member_s"), r.get<double>("idle_bytes_per_member_s"));
+}
+
 TEST(Join, NoSeedAnsweringReportsJoinFailed) {
   std::cout << "[ seed     ] seed=6\n";
   SimConfig cfg;

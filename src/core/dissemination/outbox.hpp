@@ -34,9 +34,7 @@ class Outbox {
   /// The next gossip tick, or never while nothing is queued: an idle member is not woken five
   /// times a second for nothing (the runtime's idle CPU is mostly wakeups). News queued after a
   /// quiet spell goes out at once if its tick has passed.
-  [[nodiscard]] TimePoint next_deadline() const {
-    return idle() ? TimePoint::max() : next_gossip_;
-  }
+  [[nodiscard]] TimePoint next_deadline() const { return idle() ? TimePoint::max() : next_gossip_; }
 
   // --- Membership rumours -----------------------------------------------------------------------
 
