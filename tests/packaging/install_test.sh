@@ -14,8 +14,10 @@ cxx=$3
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 prefix=$tmp/prefix
+# A failing step shows its command and its whole log: the test's output is all CI keeps.
+trap 'status=$?; echo "install_test.sh: line $LINENO failed (exit $status): $BASH_COMMAND"; for log in "$tmp"/*.log; do [ -f "$log" ] && { echo "== $log"; tail -n 60 "$log"; }; done; exit $status' ERR
 
-cmake --install "$build" --prefix "$prefix" > "$tmp/install.log"
+cmake --install "$build" --prefix "$prefix" > "$tmp/install.log" 2>&1
 
 # What is installed, and nothing of the build tree leaks into it.
 test -f "$prefix/include/convoy/host.hpp"
@@ -44,15 +46,20 @@ for mode in shared static; do
   if [ $mode = static ]; then static=ON; fi
   cmake -S "$source/examples" -B "$tmp/examples-$mode" -G Ninja -DCMAKE_BUILD_TYPE=Release \
         -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_PREFIX_PATH="$prefix" \
-        -DCONVOY_USE_STATIC_LIBS=$static > "$tmp/configure-$mode.log"
-  cmake --build "$tmp/examples-$mode" > "$tmp/build-$mode.log"
+        -DCONVOY_USE_STATIC_LIBS=$static > "$tmp/configure-$mode.log" 2>&1
+  cmake --build "$tmp/examples-$mode" > "$tmp/build-$mode.log" 2>&1
   for program in convoy_service convoy_counter; do runs "$tmp/examples-$mode/$program"; done
 done
 # The static build holds the library; the shared one loads it from the prefix.
 if ldd "$tmp/examples-static/convoy_service" | grep -q libconvoy; then
   echo "the static example links libconvoy.so"; exit 1
 fi
-ldd "$tmp/examples-shared/convoy_service" | grep -q "$libdir/libconvoy.so"
+# Compared after resolving links: the prefix may sit under a symlinked TMPDIR.
+loaded=$(ldd "$tmp/examples-shared/convoy_service" | awk '/libconvoy/ {print $3}')
+if [ -z "$loaded" ] || [ "$(readlink -f "$loaded")" != "$(readlink -f "$libdir/libconvoy.so")" ]; then
+  echo "the shared example loads libconvoy from '$loaded', not from $libdir:"
+  ldd "$tmp/examples-shared/convoy_service"; exit 1
+fi
 
 export PKG_CONFIG_PATH=$libdir/pkgconfig
 test "$(pkg-config --modversion convoy)" != ""
