@@ -119,6 +119,10 @@ class Engine final : private EngineSink {
   }
   /// Every member we know, ourselves first, whatever their status.
   [[nodiscard]] std::vector<Member> known() const { return membership_.known(); }
+  /// Changes to the other members' records so far, silent ones included (a member seen at a
+  /// higher incarnation tells no subscriber): equal counts and an equal member(id()) mean
+  /// known() is unchanged. Lets a reader skip an O(members) copy.
+  [[nodiscard]] std::uint64_t member_changes() const { return membership_.changes(); }
   [[nodiscard]] const StoreReplica& own_store() const { return replication_.own_store(); }
   /// Our replica of `owner`'s store (our own included); nullptr if we hold none.
   [[nodiscard]] const StoreReplica* replica(const MemberId& owner) const {

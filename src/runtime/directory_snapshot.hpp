@@ -3,9 +3,12 @@
 // wait for the network and never hold the protocol back: they take a shared pointer to the
 // latest snapshot, under a lock held only for that pointer copy.
 //
-// Building a snapshot costs O(members) plus the stores that changed: each member's store view is
-// itself immutable and shared between consecutive snapshots until a key event for that member
-// says it changed.
+// A snapshot is built from shared, immutable parts so that what did not change is not copied:
+// the member list (with its index) is one part, rebuilt only when the engine's member table
+// changed; the stores are spread over kStoreShards shards by member id, and a key change copies
+// one shard (about members / 64 pointers) and rebuilds one store view. So a datagram that
+// carries one store delta costs O(members / 64 + that store), not O(members), which matters when
+// a host receives hundreds of datagrams a second from a large cluster (docs/runtime.md).
 #pragma once
 
 #include "core/engine.hpp"
@@ -15,6 +18,10 @@
 #include <convoy/member.hpp>
 #include <convoy/member_id.hpp>
 
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -29,27 +36,41 @@ namespace convoy::runtime {
 /// The live items of one member's store, by key.
 using StoreView = std::map<std::string, Item, std::less<>>;
 
-struct DirectorySnapshot {
-  Member self;
-  /// Every member known, self first, whatever the status.
+/// Every member known, and an index into it.
+struct MemberList {
+  /// Self first, whatever the status.
   std::vector<Member> known;
-  /// Index into `known` by id.
   std::unordered_map<MemberId, std::size_t> index;
-  /// Stores of active members (and self), by member.
-  std::unordered_map<MemberId, std::shared_ptr<const StoreView>> stores;
+};
 
+/// Stores of some members (those whose id hashes to the shard).
+using StoreShard = std::unordered_map<MemberId, std::shared_ptr<const StoreView>>;
+inline constexpr std::size_t kStoreShards = 64;
+
+[[nodiscard]] inline std::size_t shard_of(const MemberId& id) {
+  return std::hash<MemberId>{}(id) % kStoreShards;
+}
+
+struct DirectorySnapshot {
+  std::shared_ptr<const MemberList> members;
+  /// Stores of active members (and self), by shard of their id.
+  std::array<std::shared_ptr<const StoreShard>, kStoreShards> stores;
+
+  [[nodiscard]] const Member& self() const { return members->known.front(); }
+  [[nodiscard]] const std::vector<Member>& known() const { return members->known; }
   [[nodiscard]] const Member* find(const MemberId& id) const {
-    auto it = index.find(id);
-    return it == index.end() ? nullptr : &known[it->second];
+    auto it = members->index.find(id);
+    return it == members->index.end() ? nullptr : &members->known[it->second];
   }
   [[nodiscard]] const StoreView* store_of(const MemberId& id) const {
-    auto it = stores.find(id);
-    return it == stores.end() ? nullptr : it->second.get();
+    const StoreShard& shard = *stores[shard_of(id)];
+    auto it = shard.find(id);
+    return it == shard.end() ? nullptr : it->second.get();
   }
   /// Calls visit(member, store) for every active member holding a store, self first.
   template <class Visit>
   void for_each_store(Visit&& visit) const {
-    for (const Member& m : known) {
+    for (const Member& m : members->known) {
       if (!is_active(m.status)) continue;
       if (const StoreView* s = store_of(m.id)) visit(m, *s);
     }
@@ -61,26 +82,35 @@ class SnapshotPublisher {
  public:
   /// Marks `member`'s store as changed since the last build.
   void store_changed(const MemberId& member) { dirty_stores_.insert(member); }
-  /// Marks everything as changed (membership changed shape, or events were lost).
+  /// Marks everything as changed (events were lost: every store view is rebuilt).
   void everything_changed() { rebuild_all_ = true; }
-  /// Marks the member list as changed.
-  void members_changed() { members_dirty_ = true; }
-  [[nodiscard]] bool pending() const {
-    return rebuild_all_ || members_dirty_ || !dirty_stores_.empty();
+
+  /// True if the engine's member list differs from the published one (O(1)).
+  [[nodiscard]] bool members_stale(const core::Engine& engine) const;
+  /// How long the last member-list rebuild took (the caller paces rebuilds by it).
+  [[nodiscard]] std::chrono::steady_clock::duration member_list_cost() const {
+    return member_list_cost_;
   }
 
-  /// Protocol thread: builds and publishes a new snapshot if anything changed.
-  void publish(const core::Engine& engine);
+  /// Protocol thread: publishes a new snapshot if anything changed. The member list is rebuilt
+  /// only if `with_members` and it is stale (or on the first build, or after
+  /// everything_changed()); store changes are always taken in. True if the published member
+  /// list is now current.
+  bool publish(const core::Engine& engine, bool with_members);
   /// Any thread: the latest snapshot (never null once publish() ran once).
   [[nodiscard]] std::shared_ptr<const DirectorySnapshot> latest() const;
 
  private:
   [[nodiscard]] static std::shared_ptr<const StoreView> view_of(const core::Engine& engine,
                                                                 const MemberId& id);
+  void rebuild(const core::Engine& engine, DirectorySnapshot& next);
+  void update_stores(const core::Engine& engine, DirectorySnapshot& next);
 
   std::set<MemberId> dirty_stores_;
   bool rebuild_all_ = true;
-  bool members_dirty_ = true;
+  std::uint64_t built_changes_ = 0;  ///< engine.member_changes() at the last member-list build
+  std::optional<Member> built_self_;
+  std::chrono::steady_clock::duration member_list_cost_{};
   std::shared_ptr<const DirectorySnapshot> building_;  ///< protocol thread's last build
   mutable std::mutex mutex_;                           ///< guards published_ only
   std::shared_ptr<const DirectorySnapshot> published_;

@@ -163,13 +163,13 @@ Directory::Directory(std::shared_ptr<HostCore> core) : core_(std::move(core)) {}
 std::vector<Member> Directory::all() const {
   const auto s = core_->snapshot();
   std::vector<Member> out;
-  for (const Member& m : s->known)
+  for (const Member& m : s->known())
     if (is_active(m.status)) out.push_back(m);
   return out;
 }
 
 std::vector<Member> Directory::known() const {
-  return core_->snapshot()->known;
+  return core_->snapshot()->known();
 }
 
 MemberRef Directory::member(const MemberId& id) const {
@@ -254,7 +254,7 @@ MemberId Host::id() const {
 }
 
 Member Host::self() const {
-  return core_->snapshot()->self;
+  return core_->snapshot()->self();
 }
 
 Address Host::address() const {

@@ -9,6 +9,7 @@
 
 #include <spdlog/logger.h>
 
+#include <algorithm>
 #include <random>
 
 namespace convoy::detail {
@@ -96,7 +97,7 @@ HostCore::HostCore(HostOptions options)
   engine_ = std::make_unique<core::Engine>(options_.config, id_, address_, restored, random_seed(),
                                            static_cast<core::Environment&>(*this), now());
   feed_ = engine_->subscribe(EventFilter{}, 1u << 16);
-  snapshots_.publish(*engine_);
+  snapshots_.publish(*engine_, true);
   io_thread_ = std::thread([this] { io_.run(); });
   log_->info("member {} listening on {} (bound {}), incarnation {}{}", id_.to_string(),
              address_.to_string(), transport_->local_address().to_string(), restored.incarnation,
@@ -156,10 +157,9 @@ void HostCore::flush() {
     batch_ = {};
     batch_pending_ = false;
   }
-  refresh_members_if_due();
   // Published before anything of this turn leaves: readers see a write before its writer hears
   // it is done (read-your-writes), and before a remote writer hears "done" from us.
-  snapshots_.publish(*engine_);
+  publish_snapshot();
   if (!stopped_) {
     for (Outgoing& o : outgoing_) {
       switch (o.kind) {
@@ -181,24 +181,53 @@ void HostCore::flush() {
   for (auto& c : done) c();
 }
 
-void HostCore::refresh_members_if_due() {
-  if (!members_may_have_changed_ || stopped_) return;
-  const auto now = std::chrono::steady_clock::now();
-  if (now - last_member_refresh_ >= kMemberRefresh) {
-    snapshots_.members_changed();
-    members_may_have_changed_ = false;
-    last_member_refresh_ = now;
+std::chrono::steady_clock::duration HostCore::member_refresh_interval() const {
+  // At most ~0.5 % of a core on member-list copies while membership keeps changing, however
+  // large the cluster or slow the machine; never more often than kMemberRefresh.
+  return std::clamp<std::chrono::steady_clock::duration>(200 * snapshots_.member_list_cost(),
+                                                         kMemberRefresh, kMemberRefreshMax);
+}
+
+void HostCore::publish_snapshot() {
+  if (stopped_) {
+    snapshots_.publish(*engine_, true);
+    release_events();
     return;
   }
+  const auto now = std::chrono::steady_clock::now();
+  const bool due = now - last_member_refresh_ >= member_refresh_interval();
+  const bool stale = snapshots_.members_stale(*engine_);
+  if (snapshots_.publish(*engine_, due)) {
+    if (stale) last_member_refresh_ = now;
+    release_events();
+    return;
+  }
+  // The member list changed again too soon after the last rebuild: one rebuild at the end of
+  // the interval takes in everything until then; the events wait for it.
   if (refresh_armed_) return;
   refresh_armed_ = true;
-  refresh_timer_.expires_at(last_member_refresh_ + kMemberRefresh);
+  refresh_timer_.expires_at(last_member_refresh_ + member_refresh_interval());
   refresh_timer_.async_wait([this](const std::error_code& error) {
     refresh_armed_ = false;
     if (error || stopped_) return;
-    refresh_members_if_due();
-    snapshots_.publish(*engine_);
+    publish_snapshot();
   });
+}
+
+void HostCore::release_events() {
+  for (const Event& e : held_events_) {
+    if (e.kind == Event::Kind::joined || e.kind == Event::Kind::join_failed) {
+      {
+        std::lock_guard lock(join_mutex_);
+        if (join_state_ == JoinState::pending)
+          join_state_ = e.kind == Event::Kind::joined ? JoinState::joined : JoinState::failed;
+        join_failure_ = e.detail;
+      }
+      join_changed_.notify_all();
+    }
+    hub_.offer(e);
+  }
+  held_events_.clear();
 }
 
 void HostCore::drain_events() {
@@ -210,25 +239,16 @@ void HostCore::drain_events() {
         break;
       case Event::Kind::overflow:
         snapshots_.everything_changed();
-        members_may_have_changed_ = false;
         break;
       default:
-        // The rebuild this asks for takes in every silent change so far too.
-        snapshots_.members_changed();
-        members_may_have_changed_ = false;
+        // Membership: the snapshot notices the engine's member list changed by itself.
         break;
     }
-    if (e->kind == Event::Kind::joined || e->kind == Event::Kind::join_failed) {
-      {
-        std::lock_guard lock(join_mutex_);
-        if (join_state_ == JoinState::pending)
-          join_state_ = e->kind == Event::Kind::joined ? JoinState::joined : JoinState::failed;
-        join_failure_ = e->detail;
-      }
-      join_changed_.notify_all();
-    }
     log_event(*e);
-    hub_.offer(*e);
+    // Delivered once the published snapshot holds the change (release_events): a subscriber
+    // that reads the directory on an event finds what the event told. (Host::join returns on
+    // the same condition.)
+    held_events_.push_back(std::move(*e));
   }
 }
 
@@ -287,6 +307,7 @@ void HostCore::stop_on_io() {
   timer_.cancel();
   refresh_timer_.cancel();
   transport_->close();
+  publish_snapshot();  // what the stopped member knew, and the events still held
   {
     std::lock_guard lock(join_mutex_);
     if (join_state_ == JoinState::pending) {
@@ -374,10 +395,7 @@ void HostCore::make_durable(const core::DurableChange& change) {
 // runtime::TransportHandler
 
 void HostCore::on_datagram(const Address& from, std::span<const std::uint8_t> bytes) {
-  turn([&] {
-    members_may_have_changed_ = true;
-    engine_->handle_datagram(from, bytes, now());
-  });
+  turn([&] { engine_->handle_datagram(from, bytes, now()); });
 }
 
 void HostCore::on_stream_failed(const Address& to) {
@@ -387,10 +405,7 @@ void HostCore::on_stream_failed(const Address& to) {
 
 void HostCore::on_stream_message(runtime::StreamId stream, const Address& peer,
                                  std::span<const std::uint8_t> bytes) {
-  turn([&] {
-    members_may_have_changed_ = true;
-    engine_->handle_stream(stream, peer, bytes, now());
-  });
+  turn([&] { engine_->handle_stream(stream, peer, bytes, now()); });
 }
 
 }  // namespace convoy::detail

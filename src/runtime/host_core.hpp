@@ -112,13 +112,16 @@ class HostCore final : private core::Environment, private runtime::TransportHand
   /// Commits what the turn made durable, then lets out what it sent and what it completed.
   void flush();
   void drain_events();
-  /// The member list can change without an event: a member seen alive at a higher incarnation
-  /// while we held it alive (a restart faster than detection, on a new address; a refutation of
-  /// a suspicion we never heard) moves on silently. A turn that took input from the network
-  /// therefore marks the member list for a rebuild, done at most every kMemberRefresh (a timer
-  /// catches the last one), so no read stays stale for longer and a busy host does not copy the
-  /// member list on every datagram.
-  void refresh_members_if_due();
+  /// Publishes the directory snapshot at the end of a turn. Store changes are published at
+  /// once. The member list (O(members) to copy) is rebuilt when the engine's changed, events
+  /// or not (a member seen alive at a higher incarnation while we held it alive moves on
+  /// silently), but at most once per member_refresh_interval(): a change sooner waits for a
+  /// timer, so a host taking hundreds of datagrams a second from a large cluster does not copy
+  /// the member list for each. Events are held until the snapshot holds their change.
+  void publish_snapshot();
+  [[nodiscard]] std::chrono::steady_clock::duration member_refresh_interval() const;
+  /// Hands the held events to the subscriptions and the join waiter.
+  void release_events();
   void stop_on_io();
   void on_timer(const std::error_code& error);
   [[nodiscard]] core::TimePoint now() const;
@@ -153,10 +156,11 @@ class HostCore final : private core::Environment, private runtime::TransportHand
   std::atomic<bool> running_{false};
   bool stopped_ = false;  ///< io thread only
 
-  // Silent member changes (see refresh_members_if_due; io thread only).
+  // Pacing of member-list rebuilds (see publish_snapshot; io thread only).
   static constexpr std::chrono::milliseconds kMemberRefresh{50};
-  bool members_may_have_changed_ = false;
+  static constexpr std::chrono::milliseconds kMemberRefreshMax{1000};
   bool refresh_armed_ = false;
+  std::vector<Event> held_events_;
   std::chrono::steady_clock::time_point last_member_refresh_{};
 
   // A turn's held effects (io thread only).

@@ -28,6 +28,7 @@ std::uint32_t MemberTable::insert(const MemberId& id, std::uint64_t incarnation,
   index_.insert(id, slot, id_of());
   ++counts_[static_cast<std::size_t>(status)];
   view_hash_ ^= view_term(id, incarnation, status);
+  ++changes_;
   return slot;
 }
 
@@ -45,6 +46,7 @@ void MemberTable::update(std::uint32_t slot, std::uint64_t incarnation, MemberSt
   r.incarnation = incarnation;
   r.address = address;
   r.generation = next_generation();
+  ++changes_;
 }
 
 void MemberTable::erase(std::uint32_t slot) {
@@ -55,6 +57,7 @@ void MemberTable::erase(std::uint32_t slot) {
   index_.erase(r.id, id_of());
   r = MemberRecord{};
   free_.push_back(slot);
+  ++changes_;
 }
 
 }  // namespace convoy::core

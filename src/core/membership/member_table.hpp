@@ -91,6 +91,10 @@ class MemberTable {
                  mix64(id.lo ^ mix64(incarnation ^ mix64(static_cast<std::uint64_t>(status)))));
   }
 
+  /// Inserts, updates and erasures so far: a reader that remembers it can tell in O(1) whether
+  /// anything in the table changed since (the runtime's directory snapshot does).
+  [[nodiscard]] std::uint64_t changes() const { return changes_; }
+
   /// Generation the next change will take; lets callers tag self-updates from the same counter.
   [[nodiscard]] std::uint64_t next_generation() { return ++last_generation_; }
 
@@ -104,6 +108,7 @@ class MemberTable {
   MemberIndex index_;
   std::array<std::size_t, 5> counts_{};
   std::uint64_t last_generation_ = 0;
+  std::uint64_t changes_ = 0;
   std::uint64_t view_hash_ = 0;
 };
 

@@ -112,6 +112,8 @@ class Membership {
   [[nodiscard]] std::optional<Member> member(const MemberId& id) const;
   /// Every member we know, ourselves first, whatever their status.
   [[nodiscard]] std::vector<Member> known() const;
+  /// Changes to the other members' records so far (see MemberTable::changes; ours not counted).
+  [[nodiscard]] std::uint64_t changes() const { return members_.changes(); }
   /// Active (alive and suspect) members, ourselves included if active.
   [[nodiscard]] std::vector<Member> all() const;
   /// Everything we know as news, ourselves first: the body of joins and push-pulls.
