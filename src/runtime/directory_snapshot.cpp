@@ -42,44 +42,62 @@ void SnapshotPublisher::rebuild(const core::Engine& engine, DirectorySnapshot& n
   const auto started = std::chrono::steady_clock::now();
   auto list = std::make_shared<MemberList>();
   list->known = engine.known();
-  list->index.reserve(list->known.size());
-  for (std::size_t i = 0; i < list->known.size(); ++i) list->index.emplace(list->known[i].id, i);
-  std::array<std::shared_ptr<StoreShard>, kStoreShards> shards;
-  for (auto& s : shards) s = std::make_shared<StoreShard>();
-  const MemberId& self = list->known.front().id;
-  for (const Member& m : list->known) {
-    if (!is_active(m.status) && m.id != self) continue;
-    std::shared_ptr<const StoreView> view;
-    if (!rebuild_all_ && building_ && !dirty_stores_.count(m.id)) {
-      // Unchanged since the last build: share it. (A member that was inactive then has none
-      // there, so a store that changed while its owner was out of the list is rebuilt here.)
-      if (const StoreShard& old = *building_->stores[shard_of(m.id)]; old.contains(m.id))
-        view = old.at(m.id);
-    }
-    if (!view) view = view_of(engine, m.id);
-    shards[shard_of(m.id)]->emplace(m.id, std::move(view));
+  const MemberList* old = building_ ? building_->members.get() : nullptr;
+  bool same_places = old != nullptr && old->known.size() == list->known.size();
+  for (std::size_t i = 0; same_places && i < list->known.size(); ++i)
+    same_places = old->known[i].id == list->known[i].id;
+  if (same_places) {
+    list->index = old->index;
+  } else {
+    auto index = std::make_shared<MemberIndex>();
+    index->reserve(list->known.size());
+    for (std::size_t i = 0; i < list->known.size(); ++i) index->emplace(list->known[i].id, i);
+    list->index = std::move(index);
   }
-  for (std::size_t i = 0; i < kStoreShards; ++i) next.stores[i] = std::move(shards[i]);
-  next.members = std::move(list);
+  next.members = list;
+
+  if (rebuild_all_ || old == nullptr) {
+    for (auto& shard : next.stores) shard = std::make_shared<StoreShard>();
+    dirty_stores_.clear();
+    for (const Member& m : list->known) dirty_stores_.insert(m.id);
+    update_stores(engine, next);
+  } else {
+    // Newly listed members, and members back to active, get their views (re)built; members no
+    // longer listed lose theirs. Everything else is shared with the last build.
+    next.stores = building_->stores;
+    std::vector<MemberId> gone;
+    if (!same_places)
+      for (const Member& m : old->known)
+        if (!list->index->contains(m.id)) gone.push_back(m.id);
+    for (const Member& m : list->known) {
+      if (!is_active(m.status)) continue;
+      const auto was = old->index->find(m.id);
+      if (was == old->index->end() || !is_active(old->known[was->second].status))
+        dirty_stores_.insert(m.id);
+    }
+    update_stores(engine, next, gone);
+  }
   built_changes_ = engine.member_changes();
   built_self_ = engine.member(engine.id());
   member_list_cost_ = std::chrono::steady_clock::now() - started;
 }
 
-void SnapshotPublisher::update_stores(const core::Engine& engine, DirectorySnapshot& next) {
+void SnapshotPublisher::update_stores(const core::Engine& engine, DirectorySnapshot& next,
+                                      const std::vector<MemberId>& gone) {
   std::array<std::shared_ptr<StoreShard>, kStoreShards> copied{};
-  const MemberId& self = next.self().id;
-  for (const MemberId& id : dirty_stores_) {
-    // Only members the published list holds as active: the others' stores are taken in by the
-    // member-list rebuild that adds them (they are not in the last build, so it builds them).
-    const Member* m = next.find(id);
-    if (m == nullptr || (!is_active(m->status) && id != self)) continue;
+  auto shard = [&](const MemberId& id) -> StoreShard& {
     const std::size_t s = shard_of(id);
     if (!copied[s]) {
       copied[s] = std::make_shared<StoreShard>(*next.stores[s]);
       next.stores[s] = copied[s];
     }
-    (*copied[s])[id] = view_of(engine, id);
+    return *copied[s];
+  };
+  for (const MemberId& id : gone) shard(id).erase(id);
+  for (const MemberId& id : dirty_stores_) {
+    // Listed members only: a member not listed yet gets its view when a rebuild lists it.
+    if (next.find(id) == nullptr) continue;
+    shard(id)[id] = view_of(engine, id);
   }
 }
 

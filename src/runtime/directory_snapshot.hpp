@@ -4,11 +4,16 @@
 // latest snapshot, under a lock held only for that pointer copy.
 //
 // A snapshot is built from shared, immutable parts so that what did not change is not copied:
-// the member list (with its index) is one part, rebuilt only when the engine's member table
-// changed; the stores are spread over kStoreShards shards by member id, and a key change copies
-// one shard (about members / 64 pointers) and rebuilds one store view. So a datagram that
-// carries one store delta costs O(members / 64 + that store), not O(members), which matters when
-// a host receives hundreds of datagrams a second from a large cluster (docs/runtime.md).
+// the member list; its index (shared while the same ids sit at the same places); and the stores,
+// spread over kStoreShards shards by member id. A key change copies one shard (about members / 64
+// pointers) and rebuilds one store view; a member-list change copies the list (plain values, no
+// allocation per member) and touches no store. A host receiving hundreds of datagrams a second
+// from a large cluster so does O(members / 64) work per store delta and O(members) only per
+// member-list rebuild, without allocating per member (docs/runtime.md).
+//
+// The stores hold every listed member's view, active or not: readers filter by the member's
+// status in the list, so a member going down and up costs no store work (a member coming back
+// to active, or newly listed, gets its view rebuilt, whatever events said meanwhile).
 #pragma once
 
 #include "core/engine.hpp"
@@ -36,11 +41,13 @@ namespace convoy::runtime {
 /// The live items of one member's store, by key.
 using StoreView = std::map<std::string, Item, std::less<>>;
 
+using MemberIndex = std::unordered_map<MemberId, std::size_t>;
+
 /// Every member known, and an index into it.
 struct MemberList {
   /// Self first, whatever the status.
   std::vector<Member> known;
-  std::unordered_map<MemberId, std::size_t> index;
+  std::shared_ptr<const MemberIndex> index;
 };
 
 /// Stores of some members (those whose id hashes to the shard).
@@ -53,14 +60,14 @@ inline constexpr std::size_t kStoreShards = 64;
 
 struct DirectorySnapshot {
   std::shared_ptr<const MemberList> members;
-  /// Stores of active members (and self), by shard of their id.
+  /// Stores of listed members (any status: readers check it), by shard of their id.
   std::array<std::shared_ptr<const StoreShard>, kStoreShards> stores;
 
   [[nodiscard]] const Member& self() const { return members->known.front(); }
   [[nodiscard]] const std::vector<Member>& known() const { return members->known; }
   [[nodiscard]] const Member* find(const MemberId& id) const {
-    auto it = members->index.find(id);
-    return it == members->index.end() ? nullptr : &members->known[it->second];
+    auto it = members->index->find(id);
+    return it == members->index->end() ? nullptr : &members->known[it->second];
   }
   [[nodiscard]] const StoreView* store_of(const MemberId& id) const {
     const StoreShard& shard = *stores[shard_of(id)];
@@ -104,7 +111,10 @@ class SnapshotPublisher {
   [[nodiscard]] static std::shared_ptr<const StoreView> view_of(const core::Engine& engine,
                                                                 const MemberId& id);
   void rebuild(const core::Engine& engine, DirectorySnapshot& next);
-  void update_stores(const core::Engine& engine, DirectorySnapshot& next);
+  /// Rebuilds the views of dirty_stores_ (listed members only) into `next`, copying the shards
+  /// they fall in; erases the views of `gone`.
+  void update_stores(const core::Engine& engine, DirectorySnapshot& next,
+                     const std::vector<MemberId>& gone = {});
 
   std::set<MemberId> dirty_stores_;
   bool rebuild_all_ = true;

@@ -335,6 +335,11 @@ void HostCore::shutdown() {
     // Whatever was still queued (writes asked for meanwhile) runs now and fails: a stopped turn
     // does nothing, and a write's completion reports that the host stopped.
     io_.restart();
+    {
+      // A write posted after this is answered by write() itself (see drained_).
+      std::lock_guard lock(post_mutex_);
+      drained_ = true;
+    }
     io_.poll();
   }
   hub_.stop();

@@ -170,6 +170,11 @@ class HostCore final : private core::Environment, private runtime::TransportHand
   bool flush_posted_ = false;
   std::vector<std::function<void()>> completions_;
 
+  // Writes are posted under post_mutex_; once drained_, shutdown() will not run the io queue
+  // again and write() answers "stopped" itself instead of posting into the void.
+  std::mutex post_mutex_;
+  bool drained_ = false;
+
   // Joining (the join loop waits on these).
   std::mutex join_mutex_;
   std::condition_variable join_changed_;

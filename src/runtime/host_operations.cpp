@@ -125,6 +125,13 @@ void HostCore::leave(std::chrono::milliseconds timeout) {
 
 void HostCore::write(Op op, const MemberId& owner, std::string key, std::string value,
                      std::optional<Expectation> expected, std::function<void(WriteResult)> done) {
+  std::unique_lock posting(post_mutex_);
+  if (drained_) {
+    // shutdown() has run the io queue for the last time: nothing posted now would ever run.
+    posting.unlock();
+    if (done) done(stopped_result());
+    return;
+  }
   const auto started = std::chrono::steady_clock::now();
   const bool remote = owner != id_;
   auto finish = [this, done = std::move(done), started, remote](const WriteResult& r) {

@@ -91,20 +91,35 @@ TEST(DirectorySnapshot, ASilentMemberChangeIsNoticedAndWaitsForTheRebuildItIsAll
   EXPECT_FALSE(p.members_stale(j.h.engine));
 }
 
-TEST(DirectorySnapshot, AMemberThatDiesLeavesTheStoresAndComesBackWithItsStore) {
+bool visited(const runtime::DirectorySnapshot& s, const MemberId& id) {
+  bool seen = false;
+  s.for_each_store([&](const Member& m, const runtime::StoreView&) { seen = seen || m.id == id; });
+  return seen;
+}
+
+TEST(DirectorySnapshot, AStatusChangeTouchesNoStoreAndAReturnRebuildsTheView) {
   Joined j;
   SnapshotPublisher p;
   ASSERT_TRUE(p.publish(j.h.engine, true));
-  ASSERT_NE(p.latest()->store_of(member_id(7)), nullptr);
+  const auto first = p.latest();
+  ASSERT_TRUE(visited(*first, member_id(7)));
+
   const wire::MemberUpdate dead{member_id(7), 0, MemberStatus::dead, member_address(7)};
   j.h.deliver(wire::Packet{wire::Gossip{}, {dead}, {}}, member_address(2), j.t);
   ASSERT_TRUE(p.publish(j.h.engine, true));
-  EXPECT_EQ(p.latest()->store_of(member_id(7)), nullptr);
-  EXPECT_EQ(p.latest()->find(member_id(7))->status, MemberStatus::dead);
+  const auto down = p.latest();
+  EXPECT_EQ(down->find(member_id(7))->status, MemberStatus::dead);
+  EXPECT_FALSE(visited(*down, member_id(7)));  // readers skip it by its status
+  EXPECT_EQ(shared_shards(*first, *down), kStoreShards);
+  EXPECT_EQ(down->members->index, first->members->index);  // same ids at the same places
+
   j.h.deliver(wire::Packet{wire::Gossip{}, {alive(7, 1)}, {}}, member_address(2), j.t);
   ASSERT_TRUE(p.publish(j.h.engine, true));
-  EXPECT_NE(p.latest()->store_of(member_id(7)), nullptr);
-  EXPECT_EQ(p.latest()->find(member_id(7))->status, MemberStatus::alive);
+  const auto up = p.latest();
+  EXPECT_EQ(up->find(member_id(7))->status, MemberStatus::alive);
+  EXPECT_TRUE(visited(*up, member_id(7)));
+  EXPECT_NE(up->store_of(member_id(7)), down->store_of(member_id(7)));  // rebuilt on return
+  EXPECT_EQ(shared_shards(*down, *up), kStoreShards - 1);
 }
 
 // An event is handed out only once the directory holds what it tells: a subscriber that reads
