@@ -54,14 +54,27 @@ struct Cluster {
     const auto started = std::chrono::steady_clock::now();
     hosts.push_back(convoy::Host::start(options(convoy::Config::wan())));
     const std::string seed = hosts[0]->address().to_string();
-    for (std::size_t i = 1; i < n; ++i)
-      hosts.push_back(convoy::Host::join(options(convoy::Config::wan()), {seed}));
-    for (auto& h : hosts) {
-      ids.push_back(h->id());
+    std::atomic<std::size_t> written{0};
+    auto fill = [&](convoy::Host& h) {
+      ids.push_back(h.id());
+      // Asynchronous: 10 N synchronous puts, each waiting for its host's turn on a machine this
+      // loaded, took longer than the joins themselves.
+      convoy::MemberStore own = h.directory().member(h.id()).store();
       for (int k = 0; k < 10; ++k)
-        h->store().put("key" + std::to_string(k),
-                       "value-" + std::to_string(k) + "-" + h->id().to_string().substr(0, 8));
+        own.put_async("key" + std::to_string(k),
+                      "value-" + std::to_string(k) + "-" + h.id().to_string().substr(0, 8),
+                      std::nullopt, [&written](const convoy::WriteResult&) { ++written; });
+    };
+    fill(*hosts[0]);
+    for (std::size_t i = 1; i < n; ++i) {
+      hosts.push_back(convoy::Host::join(options(convoy::Config::wan()), {seed}));
+      fill(*hosts.back());
+      if (i % 100 == 0)
+        std::fprintf(stderr, "%zu hosts joined after %.1f s\n", i + 1,
+                     std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
+                         .count());
     }
+    while (written.load() < 10 * n) std::this_thread::sleep_for(10ms);
     // Wait (bounded) until host 0 holds every member and every item.
     const auto deadline = std::chrono::steady_clock::now() + 600s;
     std::size_t items = 0;
