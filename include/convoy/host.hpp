@@ -116,6 +116,12 @@ class MemberRef {
 
 /// The merged view of all members and their stores. Dead, left and evicted members are not
 /// part of it (known() still lists them until they are forgotten).
+///
+/// Reads never wait for the network: they read the latest published snapshot. A write into
+/// this host's own store shows in it before the write returns. A change to the member list
+/// shows at once after a quiet spell; while the list keeps changing (joins, a healing
+/// partition) it shows within a short interval (50 ms, longer for very large clusters), so a
+/// host busy with traffic does not copy the list for every message.
 class Directory {
  public:
   explicit Directory(std::shared_ptr<detail::HostCore> core);
@@ -137,7 +143,8 @@ class Directory {
       const std::function<bool(const DirectoryEntry&)>& pred) const;
 
   /// Calls `callback` with every event that passes `filter`, from now until the returned handle
-  /// is destroyed or cancelled.
+  /// is destroyed or cancelled. An event is delivered once this directory's reads show its
+  /// change, so a callback that reads the directory finds what the event told (or newer).
   [[nodiscard]] Subscription subscribe(EventFilter filter,
                                        std::function<void(const Event&)> callback);
 
