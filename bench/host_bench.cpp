@@ -70,9 +70,9 @@ struct Cluster {
       hosts.push_back(convoy::Host::join(options(convoy::Config::wan()), {seed}));
       fill(*hosts.back());
       if (i % 100 == 0)
-        std::fprintf(stderr, "%zu hosts joined after %.1f s\n", i + 1,
-                     std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
-                         .count());
+        std::fprintf(
+            stderr, "%zu hosts joined after %.1f s\n", i + 1,
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     }
     while (written.load() < 10 * n) std::this_thread::sleep_for(10ms);
     // Wait (bounded) until host 0 holds every member and every item.

@@ -120,8 +120,9 @@ class MemberRef {
 /// Reads never wait for the network: they read the latest published snapshot. A write into
 /// this host's own store shows in it before the write returns. A change to the member list
 /// shows at once after a quiet spell; while the list keeps changing (joins, a healing
-/// partition) it shows within a short interval (50 ms, longer for very large clusters), so a
-/// host busy with traffic does not copy the list for every message.
+/// partition) it shows within a short interval (50 ms; up to 1 s where copying the list is
+/// slow: a very large cluster, a saturated machine), so a host busy with traffic does not copy
+/// the list for every message.
 class Directory {
  public:
   explicit Directory(std::shared_ptr<detail::HostCore> core);

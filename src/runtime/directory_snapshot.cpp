@@ -79,6 +79,7 @@ void SnapshotPublisher::rebuild(const core::Engine& engine, DirectorySnapshot& n
   }
   built_changes_ = engine.member_changes();
   built_self_ = engine.member(engine.id());
+  member_list_built_at_ = started;
   member_list_cost_ = std::chrono::steady_clock::now() - started;
 }
 

@@ -94,7 +94,11 @@ class SnapshotPublisher {
 
   /// True if the engine's member list differs from the published one (O(1)).
   [[nodiscard]] bool members_stale(const core::Engine& engine) const;
-  /// How long the last member-list rebuild took (the caller paces rebuilds by it).
+  /// When the last member-list rebuild started and how long it took (the caller paces
+  /// rebuilds by them).
+  [[nodiscard]] std::chrono::steady_clock::time_point member_list_built_at() const {
+    return member_list_built_at_;
+  }
   [[nodiscard]] std::chrono::steady_clock::duration member_list_cost() const {
     return member_list_cost_;
   }
@@ -120,6 +124,7 @@ class SnapshotPublisher {
   bool rebuild_all_ = true;
   std::uint64_t built_changes_ = 0;  ///< engine.member_changes() at the last member-list build
   std::optional<Member> built_self_;
+  std::chrono::steady_clock::time_point member_list_built_at_{};
   std::chrono::steady_clock::duration member_list_cost_{};
   std::shared_ptr<const DirectorySnapshot> building_;  ///< protocol thread's last build
   mutable std::mutex mutex_;                           ///< guards published_ only

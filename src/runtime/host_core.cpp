@@ -194,11 +194,8 @@ void HostCore::publish_snapshot() {
     release_events();
     return;
   }
-  const auto now = std::chrono::steady_clock::now();
-  const bool due = now - last_member_refresh_ >= member_refresh_interval();
-  const bool stale = snapshots_.members_stale(*engine_);
-  if (snapshots_.publish(*engine_, due)) {
-    if (stale) last_member_refresh_ = now;
+  const auto next_rebuild = snapshots_.member_list_built_at() + member_refresh_interval();
+  if (snapshots_.publish(*engine_, std::chrono::steady_clock::now() >= next_rebuild)) {
     release_events();
     return;
   }
@@ -206,7 +203,7 @@ void HostCore::publish_snapshot() {
   // the interval takes in everything until then; the events wait for it.
   if (refresh_armed_) return;
   refresh_armed_ = true;
-  refresh_timer_.expires_at(last_member_refresh_ + member_refresh_interval());
+  refresh_timer_.expires_at(next_rebuild);
   refresh_timer_.async_wait([this](const std::error_code& error) {
     refresh_armed_ = false;
     if (error || stopped_) return;

@@ -161,7 +161,6 @@ class HostCore final : private core::Environment, private runtime::TransportHand
   static constexpr std::chrono::milliseconds kMemberRefreshMax{1000};
   bool refresh_armed_ = false;
   std::vector<Event> held_events_;
-  std::chrono::steady_clock::time_point last_member_refresh_{};
 
   // A turn's held effects (io thread only).
   std::vector<Outgoing> outgoing_;
