@@ -285,6 +285,7 @@ class SseClient:
         self.buffer = b""
         self.events = []
         self.status = None
+        self.chunked = False
         if read:
             self._read_headers()
 
@@ -301,17 +302,23 @@ class SseClient:
         head, self.buffer = self.buffer.split(b"\r\n\r\n", 1)
         self.status = int(head.split(b" ")[1])
         self.headers = head.decode()
+        # An event stream comes unframed (it ends with its connection); error replies and
+        # older agents may use chunked framing.
+        self.chunked = "transfer-encoding: chunked" in self.headers.lower()
 
     def next_event(self, timeout=10):
         """The next event {"event", "id", "data"} (chunk framing stripped), or raises."""
         deadline = time.monotonic() + timeout
         while True:
-            text = _dechunk(self.buffer)
+            text = _dechunk(self.buffer) if self.chunked else self.buffer
             if b"\n\n" in text:
                 block, _ = text.split(b"\n\n", 1)
                 # consume the block from the raw buffer: re-chunking is not needed since
                 # events are compared by content; drop everything up to the block's end
-                self.buffer = _drop_prefix(self.buffer, len(block) + 2)
+                if self.chunked:
+                    self.buffer = _drop_prefix(self.buffer, len(block) + 2)
+                else:
+                    self.buffer = self.buffer[len(block) + 2:]
                 event = {"event": "message", "data": "", "id": None}
                 lines = block.decode("utf-8", "replace").split("\n")
                 if all(line.startswith(":") or not line for line in lines):

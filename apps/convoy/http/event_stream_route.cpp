@@ -25,6 +25,30 @@ std::string overflow_frame(std::uint64_t dropped) {
   return "event: overflow\ndata: " + dump_json(data) + "\n\n";
 }
 
+// Small frames are gathered into one write (one TCP segment, as TCP_NODELAY is on); a big one
+// goes out from its shared copy as it is.
+constexpr std::size_t kGatherLimit = 4096;
+
+bool write_batch(const EventStream::Batch& batch, httplib::DataSink& sink) {
+  std::string gathered;
+  if (batch.dropped > 0) gathered = overflow_frame(batch.dropped);
+  for (const Frame& f : batch.frames) {
+    if (gathered.size() + f->size() <= kGatherLimit) {
+      gathered += *f;
+      continue;
+    }
+    if (!gathered.empty() && !sink.write(gathered.data(), gathered.size())) return false;
+    gathered.clear();
+    if (f->size() > kGatherLimit) {
+      if (!sink.write(f->data(), f->size())) return false;
+    } else {
+      gathered = *f;
+    }
+  }
+  if (gathered.empty() && batch.frames.empty()) gathered = ": ping\n\n";
+  return gathered.empty() || sink.write(gathered.data(), gathered.size());
+}
+
 }  // namespace
 
 void add_event_stream_route(httplib::Server& server, ApiContext& ctx) {
@@ -42,13 +66,20 @@ void add_event_stream_route(httplib::Server& server, ApiContext& ctx) {
         }
         res.set_header("Cache-Control", "no-cache");
         res.set_header("X-Accel-Buffering", "no");
+        // The stream is the connection's last response: its body ends when the connection
+        // does, so it goes out unframed (no chunked encoding). httplib copies every chunk
+        // of a chunked body into a fresh string before sending it; unframed, a frame goes
+        // from the hub's one shared copy straight to the socket, however many streams carry
+        // it (with a thousand streams and 60 KB values, those copies were 60 MB per event
+        // and contention on the allocator that the protocol thread also uses).
+        res.set_header("Connection", "close");
         // The first call greets (and tells EventSource how soon to reconnect); each
         // later call waits for frames, or sends a heartbeat comment after a quiet spell.
         auto greeted = std::make_shared<bool>(false);
         const std::string hello =
             "retry: 2000\n: convoy event stream of member " + ctx.host().id().to_string() + "\n\n";
         EventHub& hub = ctx.hub;
-        res.set_chunked_content_provider(
+        res.set_content_provider(
             "text/event-stream",
             [stream, greeted, hello](std::size_t, httplib::DataSink& sink) {
               if (!*greeted) {
@@ -60,11 +91,7 @@ void add_event_stream_route(httplib::Server& server, ApiContext& ctx) {
                 sink.done();
                 return true;
               }
-              std::string out;
-              if (batch.dropped > 0) out += overflow_frame(batch.dropped);
-              for (const Frame& f : batch.frames) out += *f;
-              if (out.empty()) out = ": ping\n\n";
-              return sink.write(out.data(), out.size());
+              return write_batch(batch, sink);
             },
             [&hub, stream](bool) { hub.release(stream); });
       }));
