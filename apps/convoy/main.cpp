@@ -3,8 +3,10 @@
 //   convoy members|get|put|del|search|watch|evict|fail|health   talk to an agent (cli/)
 //   convoy demo ...    a local cluster of agents, narrated (demo/)
 //   convoy sim ...     simulator scenarios (sim/)
+//   convoy bench ...   hosts in this process over real sockets, measured (bench/)
 // A bad command line is one line on stderr and exit status 2.
 #include "agent/agent_command.hpp"
+#include "bench/bench_command.hpp"
 #include "cli/cli_commands.hpp"
 #include "demo/demo_command.hpp"
 #include "signals/shutdown_signals.hpp"
@@ -22,6 +24,7 @@ int main(int argc, char** argv) {
   convoy::app::CliCommands cli(app);
   convoy::app::DemoCommand demo(app);
   convoy::app::SimCommand sim(app);
+  convoy::app::BenchCommand bench(app);
 
   try {
     app.parse(argc, argv);
@@ -35,6 +38,7 @@ int main(int argc, char** argv) {
   }
 
   if (sim.selected()) return sim.run();
+  if (bench.selected()) return bench.run();
   if (cli.selected()) return cli.run();
   // The agent and the demo take SIGINT/SIGTERM synchronously: block them before any thread.
   const convoy::app::ShutdownSignals signals;

@@ -273,8 +273,8 @@ void DemoScenario::measure_idle() {
   const auto agents = live();
   narrator_.step("Measuring the quiet cluster: CPU over " + format_duration(timings_.idle_window) +
                  " and resident memory");
-  std::vector<std::optional<std::chrono::nanoseconds>> before;
-  for (auto i : agents) before.push_back(cpu_time(cluster_.process(i).pid()));
+  std::vector<std::optional<ThreadTimes>> before;
+  for (auto i : agents) before.push_back(thread_times(cluster_.process(i).pid()));
   const auto t0 = std::chrono::steady_clock::now();
   const auto end = t0 + timings_.idle_window;
   while (std::chrono::steady_clock::now() < end) {
@@ -287,10 +287,11 @@ void DemoScenario::measure_idle() {
   figures_.idle_window_s = window;
   for (std::size_t k = 0; k < agents.size(); ++k) {
     const pid_t pid = cluster_.process(agents[k]).pid();
-    auto after = cpu_time(pid);
+    auto after = thread_times(pid);
     if (before[k] && after)
       figures_.idle_cpu_ms_per_s.push_back(
-          std::chrono::duration<double, std::milli>(*after - *before[k]).count() / window);
+          std::chrono::duration<double, std::milli>(cpu_between(*before[k], *after)).count() /
+          window);
     if (auto rss = resident_bytes(pid)) figures_.rss_bytes.push_back(static_cast<double>(*rss));
   }
   auto mean = [](const std::vector<double>& v) {

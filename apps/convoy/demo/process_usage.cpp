@@ -1,32 +1,36 @@
 // /proc readings: see process_usage.hpp.
 #include "demo/process_usage.hpp"
 
-#include <unistd.h>
-
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
 
 namespace convoy::app {
 
-std::optional<std::chrono::nanoseconds> cpu_time(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string text;
-  if (!std::getline(in, text)) return std::nullopt;
-  // The command name (field 2) may hold spaces; fields are counted after its closing ')'.
-  const auto close = text.rfind(')');
-  if (close == std::string::npos) return std::nullopt;
-  std::istringstream fields(text.substr(close + 2));
-  std::string field;
-  unsigned long long utime = 0, stime = 0;
-  for (int i = 3; i <= 15 && fields >> field; ++i) {
-    if (i == 14) utime = std::stoull(field);
-    if (i == 15) stime = std::stoull(field);
+std::optional<ThreadTimes> thread_times(pid_t pid) {
+  const std::filesystem::path tasks = "/proc/" + std::to_string(pid) + "/task";
+  std::error_code error;
+  std::filesystem::directory_iterator it(tasks, error);
+  if (error) return std::nullopt;
+  ThreadTimes times;
+  for (const auto& entry : it) {
+    std::ifstream in(entry.path() / "schedstat");
+    unsigned long long on_cpu = 0;
+    if (!(in >> on_cpu)) continue;  // the thread ended meanwhile
+    times[std::stol(entry.path().filename().string())] =
+        std::chrono::nanoseconds(static_cast<long long>(on_cpu));
   }
-  const long ticks = ::sysconf(_SC_CLK_TCK);
-  if (ticks <= 0) return std::nullopt;
-  return std::chrono::nanoseconds(static_cast<long long>((utime + stime) * 1'000'000'000ULL /
-                                                         static_cast<unsigned long long>(ticks)));
+  return times;
+}
+
+std::chrono::nanoseconds cpu_between(const ThreadTimes& before, const ThreadTimes& after) {
+  std::chrono::nanoseconds used{0};
+  for (const auto& [tid, ran] : after) {
+    auto it = before.find(tid);
+    used += ran - (it == before.end() ? std::chrono::nanoseconds{0} : it->second);
+  }
+  return used;
 }
 
 std::optional<std::size_t> resident_bytes(pid_t pid) {
