@@ -4,11 +4,13 @@
 #pragma once
 
 #include <convoy/config.hpp>
+#include <convoy/event_loop.hpp>
 #include <convoy/log.hpp>
 #include <convoy/member_id.hpp>
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -58,6 +60,11 @@ struct HostOptions {
   LogLevel log_level = LogLevel::info;
   /// Where log lines go; empty: stderr.
   LogSink log_sink;
+
+  /// The thread the host's protocol runs on: empty (the default) gives the host a thread of its
+  /// own; a loop shared by several hosts of this process serves them all from one thread (see
+  /// event_loop.hpp).
+  std::shared_ptr<EventLoop> event_loop;
 };
 
 }  // namespace convoy

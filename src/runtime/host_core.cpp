@@ -4,6 +4,7 @@
 
 #include "runtime/address_resolution.hpp"
 #include "runtime/logger.hpp"
+#include "runtime/loop_core.hpp"
 
 #include <convoy/error.hpp>
 
@@ -74,7 +75,9 @@ HostCore::HostCore(HostOptions options)
     : options_(std::move(options)),
       log_(runtime::make_logger("convoy", options_.log_level, options_.log_sink)),
       epoch_(std::chrono::steady_clock::now()),
-      work_(asio::make_work_guard(io_)),
+      shared_loop_(options_.event_loop),
+      own_io_(shared_loop_ ? std::nullopt : std::make_optional<asio::io_context>()),
+      io_(shared_loop_ ? shared_loop_->core().io() : *own_io_),
       timer_(io_),
       refresh_timer_(io_),
       hub_(options_.subscription_capacity) {
@@ -98,7 +101,10 @@ HostCore::HostCore(HostOptions options)
                                            static_cast<core::Environment&>(*this), now());
   feed_ = engine_->subscribe(EventFilter{}, 1u << 16);
   snapshots_.publish(*engine_, true);
-  io_thread_ = std::thread([this] { io_.run(); });
+  if (!shared_loop_) {
+    work_.emplace(asio::make_work_guard(io_));
+    io_thread_ = std::thread([this] { io_.run(); });
+  }
   log_->info("member {} listening on {} (bound {}), incarnation {}{}", id_.to_string(),
              address_.to_string(), transport_->local_address().to_string(), restored.incarnation,
              options_.data_dir.empty() ? "" : ", data dir " + options_.data_dir);
@@ -114,6 +120,7 @@ core::TimePoint HostCore::now() const {
 }
 
 bool HostCore::on_io_thread() const {
+  if (shared_loop_) return shared_loop_->core().on_thread();
   return std::this_thread::get_id() == io_thread_.get_id();
 }
 
@@ -316,6 +323,12 @@ void HostCore::stop_on_io() {
 }
 
 void HostCore::shutdown() {
+  if (shared_loop_) {
+    drain_shared_loop();
+    hub_.stop();
+    running_ = false;
+    return;
+  }
   if (io_thread_.joinable()) {
     if (on_io_thread()) {
       // From inside a turn (a log sink, say): stop the member; the thread ends at destruction.
@@ -341,6 +354,45 @@ void HostCore::shutdown() {
   }
   hub_.stop();
   running_ = false;
+}
+
+void HostCore::drain_shared_loop() {
+  if (on_io_thread()) {
+    // From inside a turn (a log sink, say): stop the member; the drain waits for the destructor,
+    // which must then run on another thread.
+    stop_on_io();
+    return;
+  }
+  {
+    std::lock_guard lock(post_mutex_);
+    if (shut_down_) return;
+    shut_down_ = true;
+  }
+  try {
+    on_io([this] { stop_on_io(); });
+  } catch (const std::future_error&) {
+  }
+  {
+    // From here write() answers "stopped" itself and on_io() refuses: nothing new is posted.
+    std::lock_guard lock(post_mutex_);
+    drained_ = true;
+  }
+  // What is still queued for this host (writes posted before, the aborted completions of the
+  // sockets and timers stop_on_io() closed, a group commit's flush) runs before a marker posted
+  // after it. The completions queued while stop_on_io() ran may reach the loop's queue only as
+  // that handler returns, after our wait for it ended; and a handler may post once more: so the
+  // marker goes round a few times, each time behind everything queued before it.
+  std::promise<void> drained;
+  std::function<void(int)> go_round = [&](int rounds) {
+    asio::post(io_, [&, rounds] {
+      if (rounds == 0)
+        drained.set_value();
+      else
+        go_round(rounds - 1);
+    });
+  };
+  go_round(3);
+  drained.get_future().wait();
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 // HostCore: what a Host is inside. It owns the protocol engine and everything that drives it —
-// one io thread (Asio) on which the engine, the transport and the timer run, the durable
+// one io thread (Asio; its own, or an EventLoop's that other hosts share) on which the engine,
+// the transport and the timer run, the durable
 // storage, the published directory snapshot, and the subscription dispatcher — and it is the
 // engine's Environment.
 //
@@ -20,6 +21,7 @@
 #include "runtime/transport_handler.hpp"
 #include "storage/storage.hpp"
 
+#include <convoy/event_loop.hpp>
 #include <convoy/host_options.hpp>
 #include <convoy/metrics.hpp>
 
@@ -59,7 +61,8 @@ class HostCore final : private core::Environment, private runtime::TransportHand
   void join(const std::vector<std::string>& seeds);
   /// Graceful leave: returns once the news has spread or `timeout` passed; then stops.
   void leave(std::chrono::milliseconds timeout);
-  /// Stops at once. Idempotent.
+  /// Stops at once. Idempotent. On a shared EventLoop it returns once no handler of this host
+  /// is left on the loop.
   void shutdown();
 
   // --- Reads, any thread --------------------------------------------------------------------
@@ -123,6 +126,8 @@ class HostCore final : private core::Environment, private runtime::TransportHand
   /// Hands the held events to the subscriptions and the join waiter.
   void release_events();
   void stop_on_io();
+  /// shutdown() on a shared loop: waits until whatever this host left queued has run.
+  void drain_shared_loop();
   void on_timer(const std::error_code& error);
   [[nodiscard]] core::TimePoint now() const;
   [[nodiscard]] bool on_io_thread() const;
@@ -140,8 +145,11 @@ class HostCore final : private core::Environment, private runtime::TransportHand
   HostOptions options_;
   std::shared_ptr<spdlog::logger> log_;
   std::chrono::steady_clock::time_point epoch_;
-  asio::io_context io_;
-  asio::executor_work_guard<asio::io_context::executor_type> work_;
+  // The io thread: an EventLoop's (shared_loop_) or this host's own (own_io_, io_thread_).
+  std::shared_ptr<EventLoop> shared_loop_;
+  std::optional<asio::io_context> own_io_;
+  asio::io_context& io_;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_;
   asio::steady_timer timer_;
   asio::steady_timer refresh_timer_;
   std::unique_ptr<storage::Storage> storage_;
@@ -169,10 +177,12 @@ class HostCore final : private core::Environment, private runtime::TransportHand
   bool flush_posted_ = false;
   std::vector<std::function<void()>> completions_;
 
-  // Writes are posted under post_mutex_; once drained_, shutdown() will not run the io queue
-  // again and write() answers "stopped" itself instead of posting into the void.
+  // Writes and on_io() tasks are posted under post_mutex_; once drained_, shutdown() will not
+  // run the io queue again (or has waited for it on a shared loop): write() answers "stopped"
+  // itself and on_io() throws broken_promise instead of posting into the void.
   std::mutex post_mutex_;
   bool drained_ = false;
+  bool shut_down_ = false;  ///< shutdown() ran (user threads, under post_mutex_)
 
   // Joining (the join loop waits on these).
   std::mutex join_mutex_;
@@ -193,8 +203,14 @@ auto HostCore::on_io(F&& f) -> decltype(f()) {
   if (on_io_thread()) return f();
   std::packaged_task<R()> task(std::forward<F>(f));
   std::future<R> result = task.get_future();
-  // Wrapped: Asio treats a bare packaged_task as a completion token and takes its future.
-  asio::post(io_, [task = std::move(task)]() mutable { task(); });
+  {
+    std::lock_guard posting(post_mutex_);
+    // After shutdown's last drain nothing posted would run (and on a shared loop it would run
+    // on a host already torn down): the same broken_promise a dropped task gives.
+    if (drained_) throw std::future_error(std::future_errc::broken_promise);
+    // Wrapped: Asio treats a bare packaged_task as a completion token and takes its future.
+    asio::post(io_, [task = std::move(task)]() mutable { task(); });
+  }
   return result.get();  // a task dropped by shutdown throws broken_promise: callers catch it
 }
 

@@ -36,7 +36,7 @@ TcpConnection::TcpConnection(asio::ip::tcp::socket socket, StreamId id, const Ad
       counters_(std::move(counters)),
       owner_(&owner),
       state_(State::connecting),
-      read_buffer_(read_buffer_size),
+      read_buffer_(std::make_unique_for_overwrite<std::uint8_t[]>(read_buffer_size)),
       decoder_(limits.max_frame) {}
 
 void TcpConnection::start() {
@@ -102,7 +102,7 @@ void TcpConnection::close(CloseReason reason) {
 }
 
 void TcpConnection::read_next() {
-  socket_.async_read_some(asio::buffer(read_buffer_),
+  socket_.async_read_some(asio::buffer(read_buffer_.get(), read_buffer_size),
                           [self = shared_from_this()](const std::error_code& ec, std::size_t n) {
                             self->on_read(ec, n);
                           });
@@ -118,7 +118,7 @@ void TcpConnection::on_read(const std::error_code& ec, std::size_t size) {
   last_activity_ = now;
   const bool frame_was_open = decoder_.mid_frame();
   bool completed_one = false;
-  std::span<const std::uint8_t> input(read_buffer_.data(), size);
+  std::span<const std::uint8_t> input(read_buffer_.get(), size);
   while (!input.empty()) {
     const FrameDecoder::Result result = decoder_.consume(input);
     if (result == FrameDecoder::Result::oversized) {

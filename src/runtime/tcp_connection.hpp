@@ -122,7 +122,9 @@ class TcpConnection : public std::enable_shared_from_this<TcpConnection> {
   Owner* owner_;  // null once closed
   State state_;
 
-  std::vector<std::uint8_t> read_buffer_;
+  // Not zeroed: a vector would write all 64 KiB (and fault in every page) for each connection,
+  // most of which carry a few hundred bytes; the kernel fills only what it receives.
+  std::unique_ptr<std::uint8_t[]> read_buffer_;
   FrameDecoder decoder_;
 
   // Frames waiting to be written; the first `in_flight_` are being written now. A deque, so

@@ -120,6 +120,7 @@ Config config_of(const std::string& profile) {
 
 struct BenchCommand::Args {
   std::size_t nodes = 32;
+  std::size_t hosts_per_loop = 0;
   std::string profile = "lan";
   std::string probe_text;
   std::optional<std::uint32_t> factor;
@@ -140,6 +141,9 @@ BenchCommand::BenchCommand(CLI::App& parent) : args_(std::make_unique<Args>()) {
       "traffic per member and second, and how fast a put reaches every host; prints JSON");
   CLI::App* b = command_;
   b->add_option("--nodes", a.nodes, "Number of hosts (default 32)")->check(CLI::Range(2, 4096));
+  b->add_option("--hosts-per-loop", a.hosts_per_loop,
+                "Hosts that share one protocol thread (an EventLoop); 0 (default): a thread each")
+      ->check(CLI::Range(0, 4096));
   b->add_option("--profile", a.profile, "Timings: lan (default), wan or local");
   b->add_option("--probe-period", a.probe_text,
                 "Protocol (probe) period, e.g. 1s or 200ms (default: the profile's)");
@@ -196,7 +200,8 @@ int BenchCommand::run() {
   out["eager_peers"] = config.dissemination.eager_peers;
   try {
     const auto started = Clock::now();
-    HostCluster cluster(a.nodes, config, progress);
+    HostCluster cluster(a.nodes, a.hosts_per_loop, config, progress);
+    out["event_loops"] = cluster.loops();
     const bool formed = cluster.wait_formed(
         std::chrono::duration_cast<std::chrono::milliseconds>(form_timeout), progress);
     out["formed_seconds"] = seconds(Clock::now() - started);

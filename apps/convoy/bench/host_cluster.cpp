@@ -7,8 +7,9 @@
 namespace convoy::app {
 namespace {
 
-HostOptions options_for(const Config& config) {
+HostOptions options_for(const Config& config, std::shared_ptr<EventLoop> loop) {
   HostOptions o;
+  o.event_loop = std::move(loop);
   o.bind_host = "127.0.0.1";
   o.port = 0;
   o.config = config;
@@ -19,12 +20,23 @@ HostOptions options_for(const Config& config) {
 
 }  // namespace
 
-HostCluster::HostCluster(std::size_t nodes, const Config& config, const Progress& progress) {
+HostCluster::HostCluster(std::size_t nodes, std::size_t hosts_per_loop, const Config& config,
+                         const Progress& progress) {
   hosts_.reserve(nodes);
-  hosts_.push_back(Host::start(options_for(config)));
+  // The hosts hold their loop: it ends with the last of them.
+  std::shared_ptr<EventLoop> loop;
+  auto loop_for = [&](std::size_t i) -> std::shared_ptr<EventLoop> {
+    if (hosts_per_loop == 0) return nullptr;
+    if (i % hosts_per_loop == 0) {
+      loop = std::make_shared<EventLoop>();
+      ++loops_;
+    }
+    return loop;
+  };
+  hosts_.push_back(Host::start(options_for(config, loop_for(0))));
   const std::string seed = hosts_.front()->address().to_string();
   for (std::size_t i = 1; i < nodes; ++i) {
-    hosts_.push_back(Host::join(options_for(config), {seed}));
+    hosts_.push_back(Host::join(options_for(config, loop_for(i)), {seed}));
     if ((i + 1) % 16 == 0 || i + 1 == nodes)
       progress(std::to_string(i + 1) + " of " + std::to_string(nodes) + " hosts joined");
   }

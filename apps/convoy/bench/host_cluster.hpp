@@ -1,10 +1,12 @@
 // HostCluster: N Convoy hosts in this process, on 127.0.0.1 over real UDP and TCP sockets, built
 // only on the public Host API: the first starts the cluster, the others join through it. The
-// benchmark measures what they cost and how fast news spreads among them. Each host has its own
-// io and dispatcher threads, as it would in its own process.
+// benchmark measures what they cost and how fast news spreads among them. By default each host
+// has its own io thread, as it would in its own process; with hosts_per_loop > 0, every that
+// many hosts share one EventLoop.
 #pragma once
 
 #include <convoy/config.hpp>
+#include <convoy/event_loop.hpp>
 #include <convoy/host.hpp>
 #include <convoy/metrics.hpp>
 
@@ -23,7 +25,8 @@ class HostCluster {
 
   /// Starts `nodes` hosts with `config` (joins are sequential; each waits for its answer).
   /// Throws convoy::Error when a host cannot start or join.
-  HostCluster(std::size_t nodes, const Config& config, const Progress& progress);
+  HostCluster(std::size_t nodes, std::size_t hosts_per_loop, const Config& config,
+              const Progress& progress);
   /// Shuts every host down (abruptly, all at once: nobody waits for news of the others).
   ~HostCluster();
   HostCluster(const HostCluster&) = delete;
@@ -42,6 +45,11 @@ class HostCluster {
 
  private:
   std::vector<std::unique_ptr<Host>> hosts_;
+  std::size_t loops_ = 0;
+
+ public:
+  /// How many EventLoops the hosts share (0: a thread each).
+  [[nodiscard]] std::size_t loops() const { return loops_; }
 };
 
 }  // namespace convoy::app
