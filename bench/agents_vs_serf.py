@@ -249,6 +249,7 @@ class SseStream:
                           "Accept: text/event-stream\r\n\r\n".encode())
         self.raw = b""
         self.headers_done = False
+        self.chunked = False
         self.text = b""
 
     def fileno(self):
@@ -267,8 +268,14 @@ class SseStream:
             if b" 200 " not in head.split(b"\r\n")[0]:
                 raise RuntimeError(f"event stream refused: {head[:100]!r}")
             self.headers_done = True
+            # Convoy sends its streams unframed (the body ends with the connection); chunked
+            # framing is read too.
+            self.chunked = b"transfer-encoding: chunked" in head.lower()
+        if not self.chunked:
+            self.text += self.raw
+            self.raw = b""
         # Chunked transfer: move whole chunks' payloads into self.text.
-        while True:
+        while self.chunked:
             nl = self.raw.find(b"\r\n")
             if nl < 0:
                 break

@@ -10,13 +10,14 @@
 //   for (const auto& e : host->directory().find_by_key("role")) ...
 //   auto sub = host->directory().subscribe({}, [](const convoy::Event& e) { ... });
 //
-// Threads: the protocol runs on one thread of the host's own; every method may be called from
-// any thread. Reads (directory, store().get) are served from a snapshot the protocol thread
-// publishes, so they never wait for the network or hold the protocol back. Writes are handed to
-// the protocol thread; a synchronous write waits for it (and, for another member's store, for
-// that member's answer). Nothing here throws for ordinary outcomes: a compare-and-set conflict
-// is a WriteResult, an unknown member an empty optional. Starting and joining throw
-// convoy::Error with a message that says what to do.
+// Threads: the protocol runs on one thread of the host's own (or on an EventLoop that several
+// hosts of the process share: HostOptions::event_loop); every method may be called from any
+// thread, and after shutdown() every call returns at once. Reads (directory, store().get) are
+// served from a snapshot the protocol thread publishes, so they never wait for the network or hold
+// the protocol back. Writes are handed to the protocol thread; a synchronous write waits for it
+// (and, for another member's store, for that member's answer). Nothing here throws for ordinary
+// outcomes: a compare-and-set conflict is a WriteResult, an unknown member an empty optional.
+// Starting and joining throw convoy::Error with a message that says what to do.
 #pragma once
 
 #include <convoy/address.hpp>

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""End-to-end test of `convoy bench`: a small in-process cluster over real sockets forms, the
-idle and loaded windows report figures that follow from the protocol (every member probes once
-a period, so it sends at least one datagram a second at the lan profile's 1 s period, and a
-write load costs more than idling), every timed put reaches every host, the output is one JSON
-line, and bad flags are refused with one line and exit status 2.
+"""End-to-end test of `convoy bench`: a small in-process cluster over real sockets forms (with a
+thread per host, and with hosts sharing EventLoops), the idle and loaded windows report figures
+that follow from the protocol (every member probes once a period, so it sends at least one
+datagram a second at the lan profile's 1 s period, and a write load costs more than idling),
+every timed put reaches every host, the output is one JSON line, and bad flags are refused with
+one line and exit status 2.
 
 usage: bench_test.py CONVOY_BINARY
 """
@@ -43,6 +44,17 @@ def main():
     check(f["updates"] == 5 and f["updates_missed"] == 0, f)
     check(0 < f["update_half_p50_ms"] <= f["update_all_p50_ms"] <= f["update_all_max_ms"], f)
     check("shutting down" in run.stderr, f"no progress on stderr: {run.stderr}")
+
+    # Hosts sharing protocol threads (EventLoop): 6 hosts, 4 a loop, make 2 loops, and the
+    # cluster works the same.
+    shared = subprocess.run([convoy, "bench", "--nodes", "6", "--hosts-per-loop", "4",
+                             "--idle", "1s", "--settle", "0s", "--updates", "5"],
+                            capture_output=True, text=True, timeout=120)
+    check(shared.returncode == 0, f"--hosts-per-loop: exit {shared.returncode}: {shared.stderr}")
+    g = json.loads(shared.stdout)
+    check(g["event_loops"] == 2 and f["event_loops"] == 0, f"loops: {g['event_loops']}")
+    check(g["updates_missed"] == 0 and g["idle_suspicions"] == 0, g)
+    check(1.0 <= g["idle_datagrams_per_member_second"] <= 20, f"shared idle datagrams: {g}")
 
     for args, needle in [(["--idle", "0s"], "--idle"), (["--profile", "nosuch"], "--profile"),
                          (["--probe-period", "10parsecs"], "--probe-period"),
