@@ -473,6 +473,12 @@ class SerfSystem:
 
 # ----- the measurements -----------------------------------------------------------------------
 
+# How long a write may take to reach every agent before the trial fails. Longer than a push-pull
+# interval (30 s, both systems): a write that gossip missed somewhere is then repaired by
+# anti-entropy and counted, with its time, instead of ending the run (Serf on 2026-12-01 missed
+# one agent of 64 within 30 s in 2 runs out of 2).
+WRITE_WAIT_S = 75
+
 def time_writes(system, trials):
     everywhere, per_agent = [], []
     key = "bench-key"
@@ -494,7 +500,7 @@ def time_writes(system, trials):
             arrivals = {}
             t0 = time.monotonic()
             system.write(key, value)
-            deadline = t0 + 30
+            deadline = t0 + WRITE_WAIT_S
             while len(arrivals) < len(streams):
                 if time.monotonic() > deadline:
                     raise RuntimeError(f"trial {t}: {len(arrivals)}/{len(streams)} agents saw it")
@@ -533,7 +539,7 @@ def time_writes_polled(system, trials):
             t0 = time.monotonic()
             writer = threading.Thread(target=system.write, args=(key, value))
             writer.start()
-            deadline = t0 + 30
+            deadline = t0 + WRITE_WAIT_S
             while len(arrivals) < len(pollers):
                 if time.monotonic() > deadline:
                     raise RuntimeError(f"poll trial {t}: {len(arrivals)}/{len(pollers)} saw it")
