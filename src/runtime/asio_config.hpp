@@ -5,6 +5,14 @@
 // ODR violation even when it happens to work. Include the runtime header before <asio.hpp>.
 #pragma once
 
+// Asio decides some of its configuration from the standard library's macros: whether it
+// allocates with aligned_alloc/free or with operator new/delete hangs on
+// _GLIBCXX_HAVE_ALIGNED_ALLOC, which only a standard header defines. A file that included Asio
+// before any standard header (event_loop.cpp did) compiled the other choice than the rest: an
+// ODR violation that AddressSanitizer reported as alloc-dealloc-mismatch when a handler posted
+// from one file was freed by the loop of the other. Any standard header here settles it.
+#include <cstddef>
+
 #ifndef ASIO_STANDALONE
 #define ASIO_STANDALONE 1
 #endif
