@@ -42,14 +42,12 @@ class HostCluster {
 
   /// The hosts' counters added up.
   [[nodiscard]] Metrics totals() const;
+  /// How many EventLoops the hosts share (0: a thread each).
+  [[nodiscard]] std::size_t loops() const { return loops_; }
 
  private:
   std::vector<std::unique_ptr<Host>> hosts_;
   std::size_t loops_ = 0;
-
- public:
-  /// How many EventLoops the hosts share (0: a thread each).
-  [[nodiscard]] std::size_t loops() const { return loops_; }
 };
 
 }  // namespace convoy::app
