@@ -345,6 +345,9 @@ void Engine::react(const MemberChange& change, TimePoint now) {
       emit_member(Event::Kind::member_evicted, slot);
       break;
   }
+  // After the membership event: a subscriber hears the member is back, then what its store
+  // took in meanwhile.
+  if (!is_active(before) && is_active(change.after)) replication_.announce_held_back(slot);
   if (change.spread) spread_member(slot);
   if (!is_active(change.after) && membership_.cluster_size() == 1) {
     // We are alone now. Whether everyone else failed or we are the one cut off, no rumour in

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <sstream>
+
 #include <atomic>
 #include <mutex>
 #include <optional>
@@ -106,7 +108,20 @@ TEST_P(HostOverLoopback, AFailedHostRejoinsWithAHigherIncarnation) {
   EXPECT_TRUE(eventually([&] {
     auto v = c[0].directory().value(c[2].id(), "kept");
     return v && v->value == "yes";
-  }));
+  })) <<
+      [&] {
+        std::ostringstream out;
+        for (std::size_t h = 0; h < 3; ++h) {
+          auto m = c[h].directory().member(c[2].id()).info();
+          auto v = c[h].directory().value(c[2].id(), "kept");
+          const Metrics x = c[h].metrics();
+          out << "host " << h << ": sees 2 " << (m ? to_string(m->status) : "none") << " inc "
+              << (m ? m->incarnation : 0) << " kept " << (v ? v->version : 0) << " digests "
+              << x.store_digests_sent << " syncs " << x.store_syncs_sent << " store_version "
+              << x.store_version << "\n";
+        }
+        return out.str();
+      }();
 }
 
 TEST_P(HostOverLoopback, AnEvictedHostStopsAndItsSubscribersHear) {

@@ -84,7 +84,32 @@ void Replication::member_deactivated(std::uint32_t slot) {
   digest_.change(membership_.at(slot).id, standing_of(*r), StoreStanding{});
 }
 
+void Replication::announce_held_back(std::uint32_t slot) {
+  auto it = held_back_.find(slot);
+  if (it == held_back_.end()) return;
+  const std::set<std::string> keys = std::move(it->second);
+  held_back_.erase(it);
+  const StoreReplica* r = replica_of_slot(slot);
+  if (r == nullptr || subscribers_.empty()) return;
+  for (const std::string& key : keys) {
+    Event e;
+    e.member = membership_.at(slot).id;
+    e.key = key;
+    if (const wire::StoreItem* item = r->find(key)) {
+      e.kind = item->deleted ? Event::Kind::key_deleted : Event::Kind::key_set;
+      e.value = item->value;
+      e.version = item->version;
+    } else {
+      // Gone without a tombstone (its store's previous life was dropped, or a complete
+      // snapshot left it out): reported as a deletion of version 0, as when it happens live.
+      e.kind = Event::Kind::key_deleted;
+    }
+    subscribers_.publish(e);
+  }
+}
+
 void Replication::member_reaped(std::uint32_t slot) {
+  held_back_.erase(slot);
   if (slot >= replicas_.size() || !replicas_[slot]) return;
   if (counted(key_of_slot(slot))) member_deactivated(slot);
   // Forget queued deltas of this owner: the slot may soon hold another member.
@@ -109,7 +134,9 @@ bool Replication::change_replica(MemberKey owner, Spread spread, Change&& change
       news_.enqueue(owner, c.key);
       if (eager_ != nullptr) eager_->store_news(owner, c.key);
     }
-    if (counts && !subscribers_.empty()) {
+    if (!counts) {
+      held_back_[slot_of_key(owner)].insert(c.key);
+    } else if (!subscribers_.empty()) {
       Event e;
       e.kind = c.item.deleted ? Event::Kind::key_deleted : Event::Kind::key_set;
       e.member = owner_id_value;

@@ -28,7 +28,10 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <set>
+#include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace convoy::core {
@@ -109,6 +112,10 @@ class Replication final : public PiggybackSource {
 
   /// The member in `slot` became active again: its replica counts in the digest.
   void member_activated(std::uint32_t slot);
+  /// Tells subscribers what changed in the replica of the member in `slot` while it was not
+  /// active (its key events were held back then): the current state of each key that changed.
+  /// Called once the member is active again, after its membership event.
+  void announce_held_back(std::uint32_t slot);
   /// The member in `slot` is no longer active: its replica leaves the digest.
   void member_deactivated(std::uint32_t slot);
   /// The member in `slot` is forgotten: so are its replica and its queued deltas.
@@ -148,6 +155,10 @@ class Replication final : public PiggybackSource {
 
   StoreReplica own_;
   std::vector<std::unique_ptr<StoreReplica>> replicas_;  ///< by member slot
+  /// Keys that changed in an inactive member's replica, by slot: out of the directory then, so
+  /// not told; told when the member is back (a subscriber mirroring the directory from events,
+  /// the runtime's read model among them, would otherwise miss them for good).
+  std::unordered_map<std::uint32_t, std::set<std::string>> held_back_;
   StoreDigestState digest_;
   StoreNews news_;
   class EagerPush* eager_ = nullptr;
