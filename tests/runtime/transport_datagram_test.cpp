@@ -1,6 +1,6 @@
 // Transport, datagrams: round trips on IPv4 and IPv6 with the sender's bound address as `from`,
-// one port shared by UDP and TCP, size limits on both sides, and a receive loop that survives
-// send errors.
+// one port shared by UDP and TCP, size limits on both sides, a receive loop that survives send
+// errors, and reads that lose nothing (a burst queued before the loop runs, a trickle).
 #include "runtime/transport.hpp"
 
 #include "event_loop.hpp"
@@ -134,6 +134,39 @@ TEST(TransportDatagram, SendErrorsAreCountedAndReceptionContinues) {
   b.send_datagram(a.local_address(), bytes_of("still here"));
   ASSERT_TRUE(loop.run_until([&] { return ha.datagrams.size() == 1; }));
   EXPECT_EQ(text_of(ha.datagrams[0].bytes), "still here");
+}
+
+TEST(TransportDatagram, ABurstQueuedBeforeTheLoopRunsArrivesWholeAndInOrder) {
+  // Many datagrams queued before the loop first runs (their readiness is there before any
+  // receive is armed): every one arrives, in order, and the socket keeps receiving after.
+  EventLoop loop;
+  RecordingHandler hb;
+  Transport b(loop.io(), on("127.0.0.1"), hb);
+  asio::ip::udp::socket sender(loop.io(), asio::ip::udp::endpoint(asio::ip::udp::v4(), 0));
+  const auto to =
+      asio::ip::udp::endpoint(asio::ip::make_address("127.0.0.1"), b.local_address().port);
+  constexpr int kBurst = 150;
+  for (int i = 0; i < kBurst; ++i) sender.send_to(asio::buffer(bytes_of(std::to_string(i))), to);
+  ASSERT_TRUE(loop.run_until([&] { return hb.datagrams.size() == kBurst; }))
+      << hb.datagrams.size() << " of " << kBurst;
+  for (int i = 0; i < kBurst; ++i) EXPECT_EQ(text_of(hb.datagrams[i].bytes), std::to_string(i));
+  sender.send_to(asio::buffer(bytes_of("after")), to);
+  ASSERT_TRUE(loop.run_until([&] { return hb.datagrams.size() == kBurst + 1; }));
+  EXPECT_EQ(b.stats().datagrams_in, static_cast<std::uint64_t>(kBurst + 1));
+}
+
+TEST(TransportDatagram, ATrickleArrivesOneByOneEachAfterTheLastWasRead) {
+  // Each datagram is sent only once the one before it was read: each must wake the loop on
+  // its own (the wait re-armed after a read that emptied the socket).
+  EventLoop loop;
+  RecordingHandler ha;
+  RecordingHandler hb;
+  Transport a(loop.io(), on("127.0.0.1"), ha);
+  Transport b(loop.io(), on("127.0.0.1"), hb);
+  for (std::size_t i = 1; i <= 50; ++i) {
+    a.send_datagram(b.local_address(), bytes_of("n" + std::to_string(i)));
+    ASSERT_TRUE(loop.run_until([&] { return hb.datagrams.size() == i; })) << i;
+  }
 }
 
 TEST(TransportDatagram, DualStackWildcardReportsIpv4SendersAsPlainIpv4) {
