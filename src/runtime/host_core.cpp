@@ -5,6 +5,7 @@
 #include "runtime/address_resolution.hpp"
 #include "runtime/logger.hpp"
 #include "runtime/loop_core.hpp"
+#include "runtime/timer_grid.hpp"
 
 #include <convoy/error.hpp>
 
@@ -413,12 +414,20 @@ void HostCore::reply(core::StreamId stream, std::vector<std::uint8_t> bytes) {
 
 void HostCore::schedule(core::TimePoint at) {
   if (stopped_) return;
-  timer_.expires_at(epoch_ + at.time_since_epoch());
+  const auto when =
+      runtime::TimerGrid::arm_at(epoch_ + at.time_since_epoch(), std::chrono::steady_clock::now());
+  // A new deadline on the same grid boundary: the armed timer serves it (re-arming would cost a
+  // cancelled handler, and often a timerfd update, for nothing).
+  if (timer_armed_ && when == timer_at_) return;
+  timer_armed_ = true;
+  timer_at_ = when;
+  timer_.expires_at(when);
   timer_.async_wait([this](const std::error_code& error) { on_timer(error); });
 }
 
 void HostCore::on_timer(const std::error_code& error) {
   if (error == asio::error::operation_aborted) return;  // replaced by a later schedule()
+  timer_armed_ = false;
   turn([&] { engine_->handle_timer(now()); });
 }
 

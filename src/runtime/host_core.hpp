@@ -151,6 +151,8 @@ class HostCore final : private core::Environment, private runtime::TransportHand
   asio::io_context& io_;
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_;
   asio::steady_timer timer_;
+  bool timer_armed_ = false;  ///< a wait on timer_ is pending, for timer_at_
+  std::chrono::steady_clock::time_point timer_at_{};
   asio::steady_timer refresh_timer_;
   std::unique_ptr<storage::Storage> storage_;
   std::unique_ptr<runtime::Transport> transport_;
