@@ -54,6 +54,7 @@ Engine::Engine(const Config& config, MemberId self, Address advertise, std::uint
       directory_(membership_, replication_) {
   assert(!config_.validate() && "Engine needs a valid Config: call Config::validate() first");
   outbox_.attach(replication_);
+  outbox_.attach(static_cast<ProbeRider&>(anti_entropy_));
   replication_.attach(&eager_);
 }
 
@@ -168,11 +169,12 @@ void Engine::dispatch(const Origin& origin, wire::Packet&& packet, TimePoint now
           ++stats_.unexpected;
           return;
         }
-        if constexpr (std::is_same_v<T, wire::Ping>)
+        if constexpr (std::is_same_v<T, wire::Ping>) {
           detector_.on_ping(origin.from, body);
-        else if constexpr (std::is_same_v<T, wire::Ack>)
+          if (body.store_exchange != 0) anti_entropy_.on_probe_root(origin, body, now);
+        } else if constexpr (std::is_same_v<T, wire::Ack>) {
           detector_.on_ack(origin.from, body);
-        else if constexpr (std::is_same_v<T, wire::Nack>)
+        } else if constexpr (std::is_same_v<T, wire::Nack>)
           detector_.on_nack(origin.from, body);
         else if constexpr (std::is_same_v<T, wire::PingReq>)
           detector_.on_ping_req(origin.from, body, now);

@@ -169,6 +169,10 @@ struct BodyToPb {
     p.set_seq(b.seq);
     p.set_target_hi(b.target.hi);
     p.set_target_lo(b.target.lo);
+    if (b.store_exchange != 0) {
+      p.set_store_root(b.store_root);
+      p.set_store_exchange(b.store_exchange);
+    }
   }
   void operator()(const Ack& b) const { out.mutable_ack()->set_seq(b.seq); }
   void operator()(const Nack& b) const { out.mutable_nack()->set_seq(b.seq); }
@@ -436,7 +440,9 @@ bool body_from_pb(const pb::Packet& in, Body& out) {
   switch (in.body_case()) {
     case pb::Packet::kPing: {
       const pb::Ping& p = in.ping();
-      out = Ping{p.seq(), MemberId{p.target_hi(), p.target_lo()}};
+      // A root without a round means nothing: dropped, so equal pings encode equally.
+      out = Ping{p.seq(), MemberId{p.target_hi(), p.target_lo()},
+                 p.store_exchange() != 0 ? p.store_root() : 0, p.store_exchange()};
       return true;
     }
     case pb::Packet::kAck:

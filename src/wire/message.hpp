@@ -33,6 +33,10 @@ struct MemberUpdate {
 struct Ping {
   std::uint64_t seq = 0;
   MemberId target;
+  /// An anti-entropy round opened on this probe (store_exchange != 0): the sender's digest
+  /// root, which the receiver compares like a StoreDigest holding the root alone.
+  std::uint64_t store_root = 0;
+  std::uint64_t store_exchange = 0;
   friend bool operator==(const Ping&, const Ping&) = default;
 };
 

@@ -1,6 +1,7 @@
 // Store anti-entropy at scale: two members in identical state exchange nothing but the root of
-// their digest trees, and one differing owner among 10,000 writers is found and repaired in
-// datagrams within the packet budget, the detail naming only a handful of owners.
+// their digest trees, riding on a probe, and one differing owner among 10,000 writers is found
+// and repaired in datagrams within the packet budget, the detail naming only a handful of
+// owners. A round that finds no probe to ride still goes out, alone.
 #include "core/replication/store_digest.hpp"
 #include "core/replication/store_epoch.hpp"
 #include "engine_harness.hpp"
@@ -51,15 +52,31 @@ void join_each_other(EngineHarness& a, EngineHarness& b, TimePoint t) {
   b.answer_join(wire::JoinResponse{{alive(kA)}, {}, 0, std::nullopt}, t);
 }
 
-/// Runs `h`'s timers until it opens an anti-entropy round; returns the digest it sent.
-wire::StoreDigest first_digest(EngineHarness& h, TimePoint& t) {
+/// The packet among `h`'s sent ones that opened an anti-entropy round: a ping carrying a root,
+/// or a StoreDigest sent alone; nullptr if none did.
+const test::Sent* opening_in(const EngineHarness& h) {
+  for (const test::Sent& s : h.env.sent) {
+    if (const auto* ping = std::get_if<wire::Ping>(&s.packet.body); ping && ping->store_exchange)
+      return &s;
+    if (std::holds_alternative<wire::StoreDigest>(s.packet.body)) return &s;
+  }
+  return nullptr;
+}
+
+/// Runs `h`'s timers until it opens an anti-entropy round; returns the packet that opened it.
+wire::Packet first_opening(EngineHarness& h, TimePoint& t) {
   h.env.sent.clear();
-  for (int i = 0; i < 300 && h.sent_of<wire::StoreDigest>().empty(); ++i)
-    h.engine.handle_timer(t += 10ms);
-  auto digests = h.sent_of<wire::StoreDigest>();
-  EXPECT_FALSE(digests.empty());
-  return digests.empty() ? wire::StoreDigest{}
-                         : std::get<wire::StoreDigest>(digests[0]->packet.body);
+  for (int i = 0; i < 300 && opening_in(h) == nullptr; ++i) h.engine.handle_timer(t += 10ms);
+  const test::Sent* opening = opening_in(h);
+  EXPECT_NE(opening, nullptr);
+  return opening != nullptr ? opening->packet : wire::Packet{wire::Gossip{}, {}, {}};
+}
+
+/// What a round's opening stands for: a StoreDigest of the root alone.
+wire::StoreDigest digest_of(const wire::Packet& opening) {
+  if (const auto* ping = std::get_if<wire::Ping>(&opening.body))
+    return wire::StoreDigest{{wire::DigestRange{0, 0, ping->store_root}}, ping->store_exchange};
+  return std::get<wire::StoreDigest>(opening.body);
 }
 
 /// Anti-entropy messages in `h`'s sent list since `from` (index).
@@ -75,14 +92,49 @@ std::vector<test::Sent> exchange_from(const EngineHarness& h, std::size_t from) 
   return out;
 }
 
-TEST(AntiEntropy, TheOpeningDigestIsTheRootAloneWhateverN) {
+TEST(AntiEntropy, TheRoundOpensWithTheRootAloneOnAProbeWhateverN) {
   EngineHarness a(kA);
   TimePoint t{};
   join_big_cluster(a, kA, t);
-  const wire::StoreDigest d = first_digest(a, t);
+  const wire::Packet opening = first_opening(a, t);
+  ASSERT_TRUE(std::holds_alternative<wire::Ping>(opening.body)) << "the round rides a probe";
+  const wire::StoreDigest d = digest_of(opening);
   ASSERT_EQ(d.ranges.size(), 1u);
   EXPECT_EQ(d.ranges[0].level, 0u);
-  EXPECT_LE(wire::encode(wire::Packet{d, {}, {}}).size(), 32u);
+  EXPECT_NE(d.exchange, 0u);
+  // 18 bytes on the probe (root and round), whatever the cluster's size.
+  const wire::Ping& ping = std::get<wire::Ping>(opening.body);
+  EXPECT_EQ(wire::encode(wire::Packet{ping, {}, {}}).size(),
+            wire::encode(wire::Packet{wire::Ping{ping.seq, ping.target}, {}, {}}).size() + 18);
+  EXPECT_TRUE(a.sent_of<wire::StoreDigest>().empty()) << "no datagram of its own";
+}
+
+TEST(AntiEntropy, ARoundThatFindsNoProbeToRideGoesAlone) {
+  // Probing every 5 s, a round every second: a round waits at most one interval for a ride.
+  Config c = test::quiet_config();
+  c.protocol.probe_interval = 5s;
+  c.protocol.probe_timeout = 1s;
+  EngineHarness a(kA, c);
+  EngineHarness b(kB, c);
+  TimePoint t{};
+  join_each_other(a, b, t);
+  a.env.sent.clear();
+  std::size_t alone = 0;
+  std::size_t riding = 0;
+  for (int i = 0; i < 1000; ++i) {  // 10 s
+    a.engine.handle_timer(t += 10ms);
+    for (const test::Sent& s : a.env.sent) {
+      alone += std::holds_alternative<wire::StoreDigest>(s.packet.body);
+      if (const auto* ping = std::get_if<wire::Ping>(&s.packet.body))
+        riding += ping->store_exchange != 0;
+    }
+    a.env.sent.clear();
+  }
+  // About one round a second: most alone, some on the two probes of the window.
+  EXPECT_GE(alone + riding, 8u);
+  EXPECT_LE(alone + riding, 11u);
+  EXPECT_GE(alone, 6u);
+  EXPECT_LE(riding, 2u);
 }
 
 TEST(AntiEntropy, TwoQuietMembersWithEqualStateExchangeNoDetail) {
@@ -91,9 +143,9 @@ TEST(AntiEntropy, TwoQuietMembersWithEqualStateExchangeNoDetail) {
   TimePoint t{};
   join_big_cluster(a, kA, t);
   join_big_cluster(b, kB, t);
-  const wire::StoreDigest d = first_digest(a, t);
+  const wire::Packet opening = first_opening(a, t);
   const std::size_t before = b.env.sent.size();
-  b.deliver(wire::Packet{d, {}, {}}, member_address(kA), t);
+  b.deliver(opening, member_address(kA), t);
   EXPECT_TRUE(exchange_from(b, before).empty()) << "equal roots must end the round";
 }
 
@@ -107,7 +159,7 @@ TEST(AntiEntropy, OneDifferingOwnerAmongTenThousandCostsFewSmallDatagrams) {
   ASSERT_EQ(a.engine.directory().value(member_id(differing), "k")->version, 1u);
 
   // Play the round: every message of one side is delivered to the other, until silence.
-  wire::Packet next{first_digest(a, t), {}, {}};
+  wire::Packet next = first_opening(a, t);
   EngineHarness* to = &b;
   EngineHarness* from = &a;
   std::size_t messages = 0;
@@ -140,11 +192,12 @@ TEST(AntiEntropy, AnEmptyStoreAgreesWithReplicasThatNeverHeardOfIt) {
   EngineHarness b(kB);
   TimePoint t{};
   join_each_other(a, b, t);
-  const wire::StoreDigest d = first_digest(a, t);
+  const wire::Packet opening = first_opening(a, t);
+  const wire::StoreDigest d = digest_of(opening);
   ASSERT_EQ(d.ranges.size(), 1u);
   EXPECT_EQ(d.ranges[0].hash, 0u);
   const std::size_t before = b.env.sent.size();
-  b.deliver(wire::Packet{d, {}, {}}, member_address(kA), t);
+  b.deliver(opening, member_address(kA), t);
   EXPECT_TRUE(exchange_from(b, before).empty());
 
   // After A's first write, B's replica (fed the write) and A's own store agree as well: the
@@ -157,9 +210,9 @@ TEST(AntiEntropy, AnEmptyStoreAgreesWithReplicasThatNeverHeardOfIt) {
                          {wire::StoreDelta{
                              member_id(kA), a.engine.own_store().epoch(), {"x", "1", 1, false}}}},
             member_address(kA), t);
-  const wire::StoreDigest d2 = first_digest(a, t);
+  const wire::Packet opening2 = first_opening(a, t);
   const std::size_t before2 = b.env.sent.size();
-  b.deliver(wire::Packet{d2, {}, {}}, member_address(kA), t);
+  b.deliver(opening2, member_address(kA), t);
   EXPECT_TRUE(exchange_from(b, before2).empty());
 }
 
@@ -167,7 +220,7 @@ TEST(AntiEntropy, AnEmptyStoreAgreesWithReplicasThatNeverHeardOfIt) {
 /// delivered to the other until silence. Returns the number of messages.
 std::size_t play_round(EngineHarness& opener, std::uint64_t opener_n, EngineHarness& other,
                        std::uint64_t other_n, TimePoint& t) {
-  wire::Packet next{first_digest(opener, t), {}, {}};
+  wire::Packet next = first_opening(opener, t);
   EngineHarness* to = &other;
   EngineHarness* from = &opener;
   std::size_t messages = 0;
@@ -257,8 +310,7 @@ TEST(AntiEntropy, ForgedDetailsAndSyncsOutsideARoundAreRefused) {
   EXPECT_EQ(a.engine.stats().unexpected, unexpected + 2);
 
   // Within a round it opened, the same detail is answered.
-  const wire::StoreDigest d = first_digest(a, t);
-  forged.exchange = d.exchange;
+  forged.exchange = digest_of(first_opening(a, t)).exchange;
   const std::size_t before2 = a.env.sent.size();
   a.deliver(wire::Packet{forged, {}, {}}, member_address(kB), t);
   EXPECT_FALSE(exchange_from(a, before2).empty());

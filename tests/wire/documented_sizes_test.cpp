@@ -64,6 +64,13 @@ TEST(WireSizes, ProbesAndTheirPiggyback) {
   EXPECT_EQ(encode(Packet{Ack{1000}, {}, {}}).size(), 10u);
   EXPECT_EQ(encode(Packet{Nack{1000}, {}, {}}).size(), 10u);
   EXPECT_EQ(encode(ping).size(), 28u);
+  // The ping that opens an anti-entropy round carries its root and round: 18 bytes more, where
+  // the round used to take a datagram of its own.
+  EXPECT_EQ(
+      encode(Packet{Ping{1000, kTarget, 0x0102030405060708ULL, 0x1112131415161718ULL}, {}, {}})
+          .size(),
+      46u);
+  EXPECT_EQ(encode(Packet{Ping{1000, kTarget, 77, 0}, {}, {}}).size(), 28u);  // no round, no root
   EXPECT_EQ(encode(ping_req_v4).size(), 40u);
   EXPECT_EQ(encode(ping_req_v6).size(), 52u);
   // Without a deadline (0: the relay's default) the field is left out.

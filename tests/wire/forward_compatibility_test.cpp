@@ -151,6 +151,8 @@ void expect_field(const google::protobuf::Descriptor* d, int number, const char*
 TEST(Schema, Version2FieldsHaveTheirDocumentedNumbersAndTypes) {
   using F = FieldDescriptor;
   expect_field(pb::PingReq::descriptor(), 6, "nack_after_ms", F::TYPE_UINT32);
+  expect_field(pb::Ping::descriptor(), 4, "store_root", F::TYPE_FIXED64);
+  expect_field(pb::Ping::descriptor(), 5, "store_exchange", F::TYPE_FIXED64);
   expect_field(pb::JoinRequest::descriptor(), 2, "request", F::TYPE_UINT64);
   expect_field(pb::JoinResponse::descriptor(), 3, "request", F::TYPE_UINT64);
   expect_field(pb::JoinResponse::descriptor(), 4, "joiner_store", F::TYPE_MESSAGE);
@@ -187,6 +189,7 @@ TEST(Schema, Version1DigestFieldsAreReserved) {
 // shows up here.
 TEST(Schema, FieldCountsOfTheChangedMessages) {
   EXPECT_EQ(pb::PingReq::descriptor()->field_count(), 6);
+  EXPECT_EQ(pb::Ping::descriptor()->field_count(), 5);
   EXPECT_EQ(pb::JoinRequest::descriptor()->field_count(), 2);
   EXPECT_EQ(pb::JoinResponse::descriptor()->field_count(), 4);
   EXPECT_EQ(pb::PushPull::descriptor()->field_count(), 5);

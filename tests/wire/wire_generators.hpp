@@ -187,11 +187,15 @@ struct Arbitrary<convoy::wire::MemberUpdate> {
 template <>
 struct Arbitrary<convoy::wire::Ping> {
   static Gen<convoy::wire::Ping> arbitrary() {
+    // Half of them open an anti-entropy round; a root only travels with its round.
     return gen::apply(
-        [](std::uint64_t seq, convoy::MemberId target) {
-          return convoy::wire::Ping{seq, target};
+        [](std::uint64_t seq, convoy::MemberId target, bool round, std::uint64_t root,
+           std::uint64_t exchange) {
+          if (!round || exchange == 0) return convoy::wire::Ping{seq, target};
+          return convoy::wire::Ping{seq, target, root, exchange};
         },
-        gen::arbitrary<std::uint64_t>(), gen::arbitrary<convoy::MemberId>());
+        gen::arbitrary<std::uint64_t>(), gen::arbitrary<convoy::MemberId>(), gen::arbitrary<bool>(),
+        gen::arbitrary<std::uint64_t>(), gen::arbitrary<std::uint64_t>());
   }
 };
 

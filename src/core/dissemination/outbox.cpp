@@ -52,6 +52,8 @@ void Outbox::send_with_news_of(const Address& to, wire::Body body, std::uint32_t
 }
 
 void Outbox::send_datagram(const Address& to, wire::Body body, std::uint32_t first_slot) {
+  if (auto* ping = std::get_if<wire::Ping>(&body); ping != nullptr && rider_ != nullptr)
+    rider_->board(*ping);
   wire::Packer packer(wire::Packet{std::move(body), {}, {}},
                       ctx_.config.dissemination.packet_budget);
   if (first_slot != MemberTable::kNoSlot) packer.try_add(membership_.update_of(first_slot));

@@ -8,6 +8,7 @@
 #include "core/context.hpp"
 #include "core/dissemination/broadcast_queue.hpp"
 #include "core/dissemination/piggyback_source.hpp"
+#include "core/dissemination/probe_rider.hpp"
 #include "core/membership/member_key.hpp"
 #include "core/membership/membership.hpp"
 #include "core/origin.hpp"
@@ -26,6 +27,8 @@ class Outbox {
 
   /// Store deltas and other non-membership news to piggyback after the membership news.
   void attach(PiggybackSource& source) { extra_ = &source; }
+  /// What rides on pings (the opening of anti-entropy rounds).
+  void attach(ProbeRider& rider) { rider_ = &rider; }
 
   /// Arms the gossip timer at a random point of the first interval.
   void start(TimePoint now);
@@ -84,6 +87,7 @@ class Outbox {
   Context& ctx_;
   const Membership& membership_;
   PiggybackSource* extra_ = nullptr;
+  ProbeRider* rider_ = nullptr;
   BroadcastQueue news_;
   std::vector<wire::StoreDelta> oversized_;  // scratch for send_datagram
   TimePoint next_gossip_{};

@@ -30,15 +30,37 @@ void AntiEntropy::start(TimePoint now) {
 void AntiEntropy::tick(TimePoint now) {
   if (now < next_round_) return;
   next_round_ = now + ctx_.config.store.sync_interval;
-  if (!membership_.joined() || membership_.left()) return;
-  auto peers = membership_.sample_active(1, MemberTable::kNoSlot, ctx_.rng);
-  if (peers.empty()) return;
-  const std::uint64_t exchange = ctx_.rng.next() | 1;
-  join_exchange(exchange, now);
+  if (!membership_.joined() || membership_.left()) {
+    riding_ = 0;
+    return;
+  }
+  if (riding_ != 0) {
+    // No ping took the last round in a whole interval: it goes alone, so rounds never stop.
+    auto peers = membership_.sample_active(1, MemberTable::kNoSlot, ctx_.rng);
+    if (!peers.empty()) {
+      join_exchange(riding_, now);  // its time starts now
+      ++ctx_.stats.store_digests_sent;
+      outbox_.send(
+          membership_.at(peers[0]).address,
+          wire::StoreDigest{{wire::DigestRange{0, 0, replication_.digest().root()}}, riding_});
+    }
+  }
+  riding_ = ctx_.rng.next() | 1;
+  join_exchange(riding_, now);
+}
+
+void AntiEntropy::board(wire::Ping& ping) {
+  if (riding_ == 0) return;
+  ping.store_root = replication_.digest().root();
+  ping.store_exchange = riding_;
+  riding_ = 0;
   ++ctx_.stats.store_digests_sent;
-  outbox_.send(
-      membership_.at(peers[0]).address,
-      wire::StoreDigest{{wire::DigestRange{0, 0, replication_.digest().root()}}, exchange});
+}
+
+void AntiEntropy::on_probe_root(const Origin& origin, const wire::Ping& ping, TimePoint now) {
+  on_store_digest(
+      origin, wire::StoreDigest{{wire::DigestRange{0, 0, ping.store_root}}, ping.store_exchange},
+      now);
 }
 
 std::size_t AntiEntropy::stream_budget() const {

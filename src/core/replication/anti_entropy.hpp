@@ -1,15 +1,21 @@
 // AntiEntropy: how two members find and repair what their replicas disagree on, at any cluster
 // size, in datagrams. Rumours can miss a member (all its copies lost, or it was cut off), so
-// every store sync interval a member compares its digest tree (store_digest.hpp) with one
-// random member, top-down:
+// every store sync interval a member compares its digest tree (store_digest.hpp) with another,
+// top-down:
 //
-//   A → B  StoreDigest{root}                     ~25 bytes: equal roots end it (a quiet cluster)
+//   A → B  the root, on A's next Ping to B       18 bytes: equal roots end it (a quiet cluster)
 //   B → A  StoreDigest{64 children of the root}  where B's root differs
 //   A → B  StoreDigest{64 children of a range}   where A's hash of that range differs ...
 //   X → Y  StoreDigestDetail{X's (owner, epoch, watermark) in the ranges that differ}
 //          once a differing range holds at most kDetailOwners of X's owners (or is a leaf)
 //   Y → X  StoreSync{what X lacks, and `wants`: what Y lacks}
 //   X → Y  StoreSync{what Y wanted}
+//
+// The root rides on the next probe (ProbeRider): a member pings one member every probe interval
+// anyway, and a quiet cluster, where every round ends at the root, then sends nothing for
+// anti-entropy at all. A root that found no ping to ride within a whole interval (probing
+// paused, or a probe interval longer than the sync interval) goes alone, as a StoreDigest{root}
+// to a random member, so rounds never stop.
 //
 // Each snapshot shipped is exactly the items above the receiver's watermark (or a complete
 // snapshot when tombstones the receiver may need were already collected), cut into messages
@@ -25,6 +31,7 @@
 
 #include "core/context.hpp"
 #include "core/dissemination/outbox.hpp"
+#include "core/dissemination/probe_rider.hpp"
 #include "core/membership/membership.hpp"
 #include "core/origin.hpp"
 #include "core/replication/replication.hpp"
@@ -38,7 +45,7 @@
 
 namespace convoy::core {
 
-class AntiEntropy {
+class AntiEntropy final : public ProbeRider {
  public:
   /// A differing range holding at most this many of the responder's owners is answered with
   /// their versions rather than with its 64 children: ~40 bytes an owner keeps the detail well
@@ -53,11 +60,16 @@ class AntiEntropy {
 
   /// Arms the first round at a random point of the first interval.
   void start(TimePoint now);
-  /// Opens a round with one random member, when due.
+  /// Opens a round when due: its root waits for the next ping (board()); one that waited a
+  /// whole interval in vain goes alone to a random member.
   void tick(TimePoint now);
+  /// ProbeRider: the round waiting for a ride, if any, goes on `ping`.
+  void board(wire::Ping& ping) override;
   [[nodiscard]] TimePoint next_deadline() const { return next_round_; }
 
   void on_store_digest(const Origin& origin, const wire::StoreDigest& digest, TimePoint now);
+  /// A round opened on a ping (store_exchange != 0): answered as a StoreDigest of its root.
+  void on_probe_root(const Origin& origin, const wire::Ping& ping, TimePoint now);
   void on_store_digest_detail(const Origin& origin, const wire::StoreDigestDetail& detail,
                               TimePoint now);
   void on_store_sync(const Origin& origin, const wire::StoreSync& sync, TimePoint now);
@@ -91,6 +103,7 @@ class AntiEntropy {
   Outbox& outbox_;
   Replication& replication_;
   TimePoint next_round_{};
+  std::uint64_t riding_ = 0;  ///< the round waiting for a ping to ride; 0: none
   struct Exchange {
     std::uint64_t id = 0;
     TimePoint until;
