@@ -3,6 +3,7 @@
 
 #include <http_parser.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace convoy::app {
@@ -15,9 +16,14 @@ class MessageParser::Impl {
   }
 
   std::size_t feed(std::string_view bytes) {
-    if (state_ != ParseState::incomplete || bytes.empty()) return 0;
-    const std::size_t used = http_parser_execute(&parser_, &settings(), bytes.data(), bytes.size());
-    settle();
+    std::size_t used = 0;
+    while (used < bytes.size() && state_ == ParseState::incomplete) {
+      const std::size_t slice = std::min(bytes.size() - used, slice_limit());
+      const std::size_t n = http_parser_execute(&parser_, &settings(), bytes.data() + used, slice);
+      used += n;
+      settle();
+      if (n < slice) break;  // paused at a message's end, or stopped by an error
+    }
     return used;
   }
 
@@ -53,6 +59,18 @@ class MessageParser::Impl {
     if (err == HPE_OK || err == HPE_PAUSED || state_ != ParseState::incomplete) return;
     state_ = ParseState::malformed;
     error_ = http_errno_description(err);
+  }
+
+  /// http-parser reports a target or a header field when it ends, or when the bytes it was
+  /// given end. Given at most one byte more than the smallest budget left, it reports the byte
+  /// that passes a limit as that byte is read: a limit is found at the same byte, before or
+  /// after the same syntax error, however the connection's bytes were cut (and nothing past it
+  /// is kept).
+  [[nodiscard]] std::size_t slice_limit() const {
+    const std::size_t target_left = limits_.max_target_bytes - message_.target.size();
+    const std::size_t header_left = limits_.max_header_bytes - header_bytes_;
+    const std::size_t left = std::min(target_left, header_left);
+    return left == SIZE_MAX ? left : left + 1;
   }
 
   static Impl& of(http_parser* p) { return *static_cast<Impl*>(p->data); }
