@@ -26,8 +26,8 @@ class ServerTest : public ::testing::Test {
     router_.get("/hello", [](const HttpRequest& req, HttpResponse& res) {
       res.set_content("hello " + req.query_value("name").value_or("you"), "text/plain");
     });
-    router_.put(R"(/echo/([\s\S]+))", [](const HttpRequest& req, HttpResponse& res) {
-      res.set_content(req.matches[1].str() + "=" + req.body, "text/plain");
+    router_.put("/echo/{what...}", [](const HttpRequest& req, HttpResponse& res) {
+      res.set_content(req.matches[1] + "=" + req.body, "text/plain");
     });
     router_.get("/throw",
                 [](const HttpRequest&, HttpResponse&) { throw std::runtime_error("boom"); });

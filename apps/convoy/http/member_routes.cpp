@@ -46,9 +46,9 @@ Json store_of(const ApiContext& ctx, const MemberId& id) {
 
 /// POST /v1/members/{id}/{action}: evict or fail.
 void action_route(Router& router, ApiContext& ctx, const std::string& action) {
-  router.post("/v1/members/([^/]+)/" + action,
+  router.post("/v1/members/{id}/" + action,
               guarded([&ctx, action](const HttpRequest& req, HttpResponse& res) {
-                const MemberId id = resolve_member(ctx.host(), req.matches[1].str());
+                const MemberId id = resolve_member(ctx.host(), req.matches[1]);
                 const bool known = action == "evict" ? ctx.host().evict(id) : ctx.host().fail(id);
                 if (!known)
                   throw ApiError(404, "unknown_member",
@@ -77,8 +77,8 @@ void add_member_routes(Router& router, ApiContext& ctx) {
                body["members"] = std::move(members);
                reply_json(res, 200, body);
              }));
-  router.get(R"(/v1/members/([^/]+))", guarded([&ctx](const HttpRequest& req, HttpResponse& res) {
-               const MemberId id = resolve_member(ctx.host(), req.matches[1].str());
+  router.get("/v1/members/{id}", guarded([&ctx](const HttpRequest& req, HttpResponse& res) {
+               const MemberId id = resolve_member(ctx.host(), req.matches[1]);
                auto info = id == ctx.host().id() ? std::optional<Member>(ctx.host().self())
                                                  : ctx.host().directory().member(id).info();
                if (!info)

@@ -10,10 +10,10 @@ namespace convoy::app {
 namespace {
 
 // Keys are the rest of the path, percent-decoded: "a/b" and "a%2Fb" are one key.
-// [\s\S], not ".": a key may hold a line feed, which "." does not match.
-constexpr const char* kOwnKey = R"(/v1/store/([\s\S]+))";
-constexpr const char* kMemberStore = R"(/v1/members/([^/]+)/store)";
-constexpr const char* kMemberKey = R"(/v1/members/([^/]+)/store/([\s\S]+))";
+// A key may hold any byte, a line feed or a '/' too: it is the rest of the path.
+constexpr const char* kOwnKey = "/v1/store/{key...}";
+constexpr const char* kMemberStore = "/v1/members/{id}/store";
+constexpr const char* kMemberKey = "/v1/members/{id}/store/{key...}";
 
 Json store_json(const std::map<std::string, Item>& items) {
   Json store = Json::object();
@@ -120,14 +120,14 @@ void own_key_routes(Router& router, ApiContext& ctx) {
 
 void member_key_routes(Router& router, ApiContext& ctx) {
   router.get(kMemberStore, guarded([&ctx](const HttpRequest& req, HttpResponse& res) {
-               const MemberId id = resolve_member(ctx.host(), req.matches[1].str());
+               const MemberId id = resolve_member(ctx.host(), req.matches[1]);
                Json body;
                body["member"] = id.to_string();
                body["store"] = store_json(ctx.host().directory().items(id));
                reply_json(res, 200, body);
              }));
   router.get(kMemberKey, guarded([&ctx](const HttpRequest& req, HttpResponse& res) {
-               const MemberId id = resolve_member(ctx.host(), req.matches[1].str());
+               const MemberId id = resolve_member(ctx.host(), req.matches[1]);
                const std::string key = req.matches[2];
                check_key(key, ctx.config.store.max_key_bytes);
                auto item = ctx.host().directory().value(id, key);
@@ -142,7 +142,7 @@ void member_key_routes(Router& router, ApiContext& ctx) {
                reply_json(res, 200, body);
              }));
   router.put(kMemberKey, guarded([&ctx](const HttpRequest& req, HttpResponse& res) {
-               const MemberId id = resolve_member(ctx.host(), req.matches[1].str());
+               const MemberId id = resolve_member(ctx.host(), req.matches[1]);
                const std::string key = req.matches[2];
                check_key(key, ctx.config.store.max_key_bytes);
                WriteRequest write = parse_write(req);
@@ -152,7 +152,7 @@ void member_key_routes(Router& router, ApiContext& ctx) {
                            store.put(key, write.value, write.expected), id != ctx.host().id());
              }));
   router.del(kMemberKey, guarded([&ctx](const HttpRequest& req, HttpResponse& res) {
-               const MemberId id = resolve_member(ctx.host(), req.matches[1].str());
+               const MemberId id = resolve_member(ctx.host(), req.matches[1]);
                const std::string key = req.matches[2];
                check_key(key, ctx.config.store.max_key_bytes);
                auto expected = query_expectation(req);

@@ -1,6 +1,6 @@
 // HttpRequest: one request as the routes see it — method, the path percent-decoded, the query's
 // parameters, headers (case-insensitive), the body read whole (bounded by the server's limit),
-// and the Router's regex match of the path. RequestReader fills it from the bytes of a
+// and what the Router's pattern took from the path. RequestReader fills it from the bytes of a
 // connection; nothing else of HTTP's wire format reaches a route.
 #pragma once
 
@@ -8,9 +8,9 @@
 #include "http1/url_query.hpp"
 
 #include <optional>
-#include <regex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace convoy::app {
 
@@ -26,9 +26,9 @@ struct HttpRequest {
   /// The client may send another request on this connection (HTTP/1.1 without
   /// "Connection: close", or HTTP/1.0 with "Connection: keep-alive").
   bool keep_alive = true;
-  /// The Router's match of `path` against the route's pattern: [1] is the first group. It
-  /// points into `path`, so a request is matched where it stays (never copied afterwards).
-  std::smatch matches;
+  /// What the Router's pattern for this request took from `path`: [0] the whole path, [1] the
+  /// first placeholder's value, and so on.
+  std::vector<std::string> matches;
 
   [[nodiscard]] std::string header(std::string_view name) const {
     return header_value(headers, name);

@@ -1,4 +1,5 @@
 // Router: see router.hpp.
+
 #include "http1/router.hpp"
 
 #include <algorithm>
@@ -22,14 +23,14 @@ void Router::del(const std::string& pattern, Handler handler) {
 }
 
 void Router::add(std::string method, const std::string& pattern, Handler handler) {
-  routes_.push_back({std::move(method), std::regex(pattern), std::move(handler)});
+  routes_.push_back({std::move(method), PathPattern(pattern), std::move(handler)});
 }
 
 Router::Outcome Router::route(HttpRequest& request, HttpResponse& response) const {
   const std::string method = request.method == "HEAD" ? "GET" : request.method;
   for (const Route& r : routes_) {
     if (r.method != method) continue;
-    if (std::regex_match(request.path, request.matches, r.pattern)) {
+    if (r.pattern.match(request.path, &request.matches)) {
       r.handler(request, response);
       return {true, {}};
     }
@@ -37,7 +38,7 @@ Router::Outcome Router::route(HttpRequest& request, HttpResponse& response) cons
   std::vector<std::string> allowed;
   for (const Route& r : routes_)
     if (std::find(allowed.begin(), allowed.end(), r.method) == allowed.end() &&
-        std::regex_match(request.path, r.pattern))
+        r.pattern.match(request.path, nullptr))
       allowed.push_back(r.method);
   Outcome outcome;
   for (const std::string& m : allowed) outcome.allowed += (outcome.allowed.empty() ? "" : ", ") + m;

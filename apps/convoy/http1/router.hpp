@@ -1,6 +1,6 @@
-// Router: the server's table of routes, each a method and a path pattern (a std::regex matched
-// against the whole decoded path) with its handler. Routes are tried in the order added; the
-// first that matches serves the request, with the pattern's groups in HttpRequest::matches. A
+// Router: the server's table of routes, each a method and a PathPattern
+// ("/v1/members/{id}/store/{key...}") with its handler. Routes are tried in the order added; the
+// first that matches serves the request, with the pattern's captures in HttpRequest::matches. A
 // HEAD request is served by the GET route (the server sends the head only). When no route
 // takes the request, route() says whether the path is unknown (404) or only the method is
 // wrong (405, with the methods that would do).
@@ -8,9 +8,9 @@
 
 #include "http1/http_request.hpp"
 #include "http1/http_response.hpp"
+#include "http1/path_pattern.hpp"
 
 #include <functional>
-#include <regex>
 #include <string>
 #include <vector>
 
@@ -39,7 +39,7 @@ class Router {
  private:
   struct Route {
     std::string method;
-    std::regex pattern;
+    PathPattern pattern;
     Handler handler;
   };
   std::vector<Route> routes_;
