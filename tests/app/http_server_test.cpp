@@ -49,6 +49,18 @@ class ServerTest : public ::testing::Test {
             released_.notify_all();
           });
     });
+    router_.get("/big", [](const HttpRequest&, HttpResponse& res) {
+      auto sent = std::make_shared<std::size_t>(0);
+      res.set_content_provider("application/octet-stream", [sent](DataSink& sink) {
+        if (*sent == 256 * 1024) {
+          sink.done();
+          return true;
+        }
+        const std::string block(64 * 1024, 'b');
+        *sent += block.size();
+        return sink.write(block.data(), block.size());
+      });
+    });
     router_.get("/forever", [](const HttpRequest&, HttpResponse& res) {
       res.set_content_provider("application/octet-stream", [](DataSink& sink) {
         const std::string block(64 * 1024, 'x');
@@ -238,6 +250,33 @@ TEST_F(ServerTest, StreamsABodyUnframedAndEndsTheConnection) {
   head.send("HEAD /stream HTTP/1.1\r\n\r\n");
   ASSERT_TRUE(head.response());
   EXPECT_EQ(wait_releases(2), (std::vector<bool>{true, false}));
+}
+
+TEST_F(ServerTest, KeepsWritingToAClientThatReadsSlowlyButSteadily) {
+  HttpServerOptions options;
+  options.write_timeout = 250ms;
+  options.send_buffer_bytes = 64 * 1024;
+  start(options);
+  // A small receive window, read a little at a time: the send queue shrinks slowly, never fast
+  // enough for poll() to call the socket writable within the timeout, yet it always shrinks.
+  UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  const int small = 4096;
+  ::setsockopt(fd.get(), SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(port_);
+  ASSERT_EQ(::connect(fd.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(send_all(fd.get(), "GET /big HTTP/1.1\r\n\r\n", 1s, -1).status, IoStatus::ok);
+  std::size_t received = 0;
+  char buffer[1024];
+  for (;;) {
+    const IoResult got = receive(fd.get(), buffer, sizeof buffer, 2s, -1);
+    if (got.status != IoStatus::ok) break;
+    received += got.bytes;
+    std::this_thread::sleep_for(10ms);  // ~100 KB/s
+  }
+  EXPECT_GT(received, 256u * 1024);  // the head and the whole body
 }
 
 TEST_F(ServerTest, StopsAtOnceWhateverItsConnectionsAreDoing) {

@@ -1,10 +1,12 @@
 // Timed socket I/O: see socket_io.hpp.
 #include "http1/socket_io.hpp"
 
+#include <linux/sockios.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/eventfd.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -14,6 +16,17 @@
 #include <system_error>
 
 namespace convoy::app {
+
+namespace {
+
+/// Bytes in the socket's send queue not yet acknowledged by the peer.
+int unsent_bytes(int fd) {
+  int queued = 0;
+  if (::ioctl(fd, SIOCOUTQ, &queued) != 0) return 0;
+  return queued;
+}
+
+}  // namespace
 
 IoStatus wait_for(int fd, short events, std::chrono::milliseconds timeout, int stop_fd) {
   using Clock = std::chrono::steady_clock;
@@ -62,8 +75,18 @@ IoResult send_all(int fd, std::string_view data, std::chrono::milliseconds timeo
       const bool gone = errno == EPIPE || errno == ECONNRESET;
       return {gone ? IoStatus::closed : IoStatus::failed, sent, errno};
     }
-    const IoStatus waited = wait_for(fd, POLLOUT, timeout, stop_fd);
-    if (waited != IoStatus::ok) return {waited, sent, 0};
+    // poll() says "writable" only once the send queue has drained to a third of the buffer,
+    // which a peer with a small receive window reads its way to slowly. Any byte it took is
+    // progress: the wait goes on while the queue shrinks, and ends when it stood still for all
+    // of `timeout`.
+    int queued = unsent_bytes(fd);
+    for (;;) {
+      const IoStatus waited = wait_for(fd, POLLOUT, timeout, stop_fd);
+      if (waited == IoStatus::ok) break;
+      const int now = unsent_bytes(fd);
+      if (waited != IoStatus::timed_out || now >= queued) return {waited, sent, 0};
+      queued = now;
+    }
   }
   return {IoStatus::ok, sent, 0};
 }

@@ -30,8 +30,8 @@ struct IoResult {
 [[nodiscard]] IoResult receive(int fd, char* buffer, std::size_t capacity,
                                std::chrono::milliseconds timeout, int stop_fd);
 
-/// Sends all of `data`; `timeout` bounds each wait for room in the send buffer, so a peer that
-/// reads slowly but steadily is served and one that stopped reading is given up on.
+/// Sends all of `data`. A peer that reads slowly but steadily is served; one that took nothing
+/// for `timeout` (its unacknowledged bytes did not shrink) is given up on.
 [[nodiscard]] IoResult send_all(int fd, std::string_view data, std::chrono::milliseconds timeout,
                                 int stop_fd);
 
