@@ -210,8 +210,10 @@ def fail_and_evict(h, a, b, c):
     check(r.status == 404, r)
     r = b.post(f"/v1/members/{'0' * 31}9/evict")
     check(r.status == 404, r)
+    # A known path with the wrong method: 405, naming the methods that would do.
     r = b.get(f"/v1/members/{c.id}/fail")
-    check(r.status == 404, f"GET on an action: {r}")
+    check(r.status == 405 and r.json["code"] == "method_not_allowed" and
+          r.headers.get("Allow") == "POST", f"GET on an action: {r} {r.headers}")
     # Evict c: it stops for good (its agent exits, status 1) and stays out.
     r = a.post(f"/v1/members/{c.id}/evict")
     check(r.status == 200, r)

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The agent is the proof that Convoy's public API is enough for a real program: nothing under
-# apps/convoy/agent or apps/convoy/http may include one of Convoy's internal headers ("core/",
-# "wire/", "runtime/", "storage/", "sim/" — the layers under include/convoy). The check is shown
-# to catch a violation on a planted copy before it is trusted on the real tree.
+# apps/convoy/agent, apps/convoy/http or apps/convoy/http1 (its HTTP server) may include one of
+# Convoy's internal headers ("core/", "wire/", "runtime/", "storage/", "sim/" — the layers under
+# include/convoy). The check is shown to catch a violation on a planted copy before it is
+# trusted on the real tree.
 set -euo pipefail
 root="$1"
 
@@ -19,7 +20,7 @@ printf '#include "core/engine.hpp"\n' >"$planted/agent/bad.cpp"
 printf '#  include <runtime/transport.hpp>\n' >"$planted/agent/bad2.hpp"
 [ "$(violations "$planted" | wc -l)" = 2 ] || { echo "the check misses planted includes"; exit 1; }
 
-found=$(violations "$root/apps/convoy/agent" "$root/apps/convoy/http")
+found=$(violations "$root/apps/convoy/agent" "$root/apps/convoy/http" "$root/apps/convoy/http1")
 if [ -n "$found" ]; then
   echo "the agent must use only Convoy's public headers (<convoy/...>):"
   echo "$found"

@@ -3,8 +3,8 @@
 // event log's burst aggregation, and the elastic task queue (grows with blocked jobs, bounded,
 // idle threads end, shutdown joins).
 #include "agent/event_log.hpp"
-#include "http/elastic_task_queue.hpp"
 #include "http/prometheus_text.hpp"
+#include "http1/elastic_task_queue.hpp"
 
 #include <gtest/gtest.h>
 

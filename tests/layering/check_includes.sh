@@ -27,7 +27,7 @@ inc='^[[:space:]]*#[[:space:]]*include[[:space:]]*'
 
 # Public headers: the standard library and each other only.
 forbid include/convoy "$inc\"" "public headers include only <convoy/...> and the standard library"
-forbid include/convoy "$inc<(google|asio|spdlog|fmt|lmdb|sodium|nlohmann|httplib|CLI|toml|boost)" \
+forbid include/convoy "$inc<(google|asio|spdlog|fmt|lmdb|sodium|nlohmann|httplib|http_parser|CLI|toml|boost)" \
   "public headers carry no third-party type"
 
 # types: below everything.

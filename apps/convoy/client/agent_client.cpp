@@ -1,9 +1,8 @@
 // AgentClient: see agent_client.hpp.
 #include "client/agent_client.hpp"
 
+#include "client/http_client.hpp"
 #include "text/host_port.hpp"
-
-#include <httplib.h>
 
 #include <cstdlib>
 
@@ -12,30 +11,15 @@ namespace {
 
 constexpr std::uint16_t kDefaultHttpPort = 7947;
 
-std::string describe(httplib::Error error) {
-  switch (error) {
-    case httplib::Error::Connection:
-      return "connection refused or unreachable";
-    case httplib::Error::ConnectionTimeout:
-      return "connection timed out";
-    case httplib::Error::Read:
-      return "no answer (read failed or timed out)";
-    case httplib::Error::Write:
-      return "could not send the request";
-    case httplib::Error::Canceled:
-      return "canceled";
-    default:
-      return httplib::to_string(error);
-  }
+[[noreturn]] void unreachable(const std::string& address, const HttpClientError& e) {
+  throw ClientError("cannot reach the agent at " + address + ": " + e.reason() +
+                    " (is `convoy agent` running there? set --agent or CONVOY_AGENT)");
 }
 
-Reply to_reply(const httplib::Result& result, const std::string& address) {
-  if (!result)
-    throw ClientError("cannot reach the agent at " + address + ": " + describe(result.error()) +
-                      " (is `convoy agent` running there? set --agent or CONVOY_AGENT)");
+Reply to_reply(const HttpReply& answer) {
   Reply reply;
-  reply.status = result->status;
-  reply.text = result->body;
+  reply.status = answer.status;
+  reply.text = answer.body;
   reply.body = nlohmann::json::parse(reply.text, nullptr, false);
   if (reply.body.is_discarded()) reply.body = nullptr;
   return reply;
@@ -59,15 +43,11 @@ AgentClient::AgentClient(const std::string& address, std::chrono::milliseconds t
   if (!hp || hp->host.empty())
     throw ClientError("bad agent address '" + address + "' (use host:port)");
   address_ = hp->to_string();
-  http_ = std::make_unique<httplib::Client>(hp->host, hp->port);
-  http_->set_url_encode(false);  // paths are encoded here, once
-  http_->set_connection_timeout(std::chrono::seconds(2));
-  http_->set_read_timeout(timeout);
-  http_->set_write_timeout(std::chrono::seconds(10));
-  http_->set_keep_alive(true);
-  // A request goes out in two writes (headers, then body): with Nagle on, the body would wait
-  // for the ack of the headers, which the agent delays up to 40 ms.
-  http_->set_tcp_nodelay(true);
+  HttpClientOptions options;
+  options.connect_timeout = std::chrono::seconds(2);
+  options.read_timeout = timeout;
+  options.write_timeout = std::chrono::seconds(10);
+  http_ = std::make_unique<HttpClient>(hp->host, hp->port, options);
 }
 
 AgentClient::~AgentClient() = default;
@@ -80,20 +60,31 @@ std::string AgentClient::default_address() {
 }
 
 Reply AgentClient::get(const std::string& path) {
-  return to_reply(http_->Get(path), address_);
+  return call("GET", path, {}, {});
 }
 
 Reply AgentClient::put(const std::string& path, const std::string& body,
                        const std::string& content_type) {
-  return to_reply(http_->Put(path, body, content_type), address_);
+  return call("PUT", path, body, content_type);
 }
 
 Reply AgentClient::del(const std::string& path) {
-  return to_reply(http_->Delete(path), address_);
+  return call("DELETE", path, {}, {});
 }
 
 Reply AgentClient::post(const std::string& path) {
-  return to_reply(http_->Post(path, std::string(), "application/json"), address_);
+  return call("POST", path, {}, "application/json");
+}
+
+Reply AgentClient::call(const std::string& method, const std::string& path, const std::string& body,
+                        const std::string& content_type) {
+  HttpHeaders headers;
+  if (!content_type.empty()) headers.emplace("Content-Type", content_type);
+  try {
+    return to_reply(http_->request(method, path, body, headers));
+  } catch (const HttpClientError& e) {
+    unreachable(address_, e);
+  }
 }
 
 void AgentClient::stream(const std::string& path,
@@ -105,31 +96,31 @@ void AgentClient::stream(const std::string& path,
   });
   int status = 0;
   std::string error_body;
-  httplib::Headers headers{{"Accept", "text/event-stream"}};
-  auto result = http_->Get(
-      path, headers,
-      [&](const httplib::Response& response) {
-        status = response.status;
-        if (status == 200 && on_open) on_open();
-        return true;
-      },
-      [&](const char* data, std::size_t length) {
-        if (status != 200) {
-          error_body.append(data, length);
-          return true;
-        }
-        parser.feed(std::string_view(data, length));
-        return keep_going;
-      });
-  if (!keep_going) return;  // the caller had enough: httplib reports that as Canceled
-  // A stream that was flowing and broke (the agent went away) simply ends; the caller decides.
-  if (!result && status != 200) (void)to_reply(result, address_);  // throws why
-  if (status != 200) {
-    Reply reply;
-    reply.status = status;
-    reply.body = nlohmann::json::parse(error_body, nullptr, false);
-    throw ClientError("the agent refused the event stream: " + reply.error());
+  try {
+    http_->stream(
+        path, HttpHeaders{{"Accept", "text/event-stream"}},
+        [&](int code, const HttpHeaders&) {
+          status = code;
+          if (status == 200 && on_open) on_open();
+        },
+        [&](std::string_view bytes) {
+          if (status != 200) {
+            error_body.append(bytes);
+            return true;
+          }
+          parser.feed(bytes);
+          return keep_going;
+        });
+  } catch (const HttpClientError& e) {
+    unreachable(address_, e);
   }
+  // The caller had enough, or a stream that was flowing ended (the agent went away, or stop()):
+  // the caller decides what that means.
+  if (status == 200) return;
+  Reply reply;
+  reply.status = status;
+  reply.body = nlohmann::json::parse(error_body, nullptr, false);
+  throw ClientError("the agent refused the event stream: " + reply.error());
 }
 
 void AgentClient::stop() {

@@ -1,4 +1,4 @@
-// AgentClient: the client side of the agent's HTTP API (cpp-httplib's Client), shared by the
+// AgentClient: the client side of the agent's HTTP API (over HttpClient), shared by the
 // command-line tool and the demo. It knows where the agent is (--agent, $CONVOY_AGENT, or the
 // default 127.0.0.1:7947), percent-encodes what goes into paths and queries, decodes JSON
 // answers, and turns "could not talk to the agent" into one ClientError line a person can act on.
@@ -15,11 +15,9 @@
 #include <string>
 #include <string_view>
 
-namespace httplib {
-class Client;
-}  // namespace httplib
-
 namespace convoy::app {
+
+class HttpClient;
 
 class ClientError : public std::runtime_error {
  public:
@@ -65,8 +63,11 @@ class AgentClient {
   void stop();
 
  private:
+  Reply call(const std::string& method, const std::string& path, const std::string& body,
+             const std::string& content_type);
+
   std::string address_;
-  std::unique_ptr<httplib::Client> http_;
+  std::unique_ptr<HttpClient> http_;
 };
 
 /// Percent-encodes everything but RFC 3986's unreserved characters: for a path segment or a

@@ -3,13 +3,13 @@
 
 namespace convoy::app {
 
-void reply_json(httplib::Response& res, int status, const Json& body) {
+void reply_json(HttpResponse& res, int status, const Json& body) {
   res.status = status;
   res.set_content(dump_json(body) + "\n", "application/json");
 }
 
-void reply_error(httplib::Response& res, int status, const std::string& code,
-                 const std::string& message, const Json& extra) {
+void reply_error(HttpResponse& res, int status, const std::string& code, const std::string& message,
+                 const Json& extra) {
   Json body;
   body["error"] = message;
   body["code"] = code;
@@ -25,6 +25,8 @@ std::string error_code_for(int status) {
       return "not_found";
     case 405:
       return "method_not_allowed";
+    case 408:
+      return "request_timeout";
     case 409:
       return "conflict";
     case 413:
@@ -41,7 +43,7 @@ std::string error_code_for(int status) {
 }
 
 Handler guarded(Handler handler) {
-  return [handler = std::move(handler)](const httplib::Request& req, httplib::Response& res) {
+  return [handler = std::move(handler)](const HttpRequest& req, HttpResponse& res) {
     try {
       handler(req, res);
     } catch (const ApiError& e) {

@@ -6,7 +6,7 @@
 
 #include "http/json_model.hpp"
 
-#include <httplib.h>
+#include "http1/router.hpp"
 
 #include <functional>
 #include <stdexcept>
@@ -33,14 +33,14 @@ class ApiError : public std::runtime_error {
   Json extra_;
 };
 
-void reply_json(httplib::Response& res, int status, const Json& body);
-void reply_error(httplib::Response& res, int status, const std::string& code,
-                 const std::string& message, const Json& extra = Json::object());
+void reply_json(HttpResponse& res, int status, const Json& body);
+void reply_error(HttpResponse& res, int status, const std::string& code, const std::string& message,
+                 const Json& extra = Json::object());
 
 /// The stable error word for an HTTP status without one of its own ("not_found", ...).
 [[nodiscard]] std::string error_code_for(int status);
 
-using Handler = std::function<void(const httplib::Request&, httplib::Response&)>;
+using Handler = Router::Handler;
 /// `handler`, with ApiError and every other exception answered as a JSON error.
 [[nodiscard]] Handler guarded(Handler handler);
 

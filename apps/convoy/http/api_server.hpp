@@ -1,26 +1,26 @@
-// ApiServer: the agent's HTTP server (cpp-httplib): every route of the API, the dashboard and
-// /metrics, with the limits that keep a careless or hostile client from hurting the agent —
-// bounded bodies (413), bounded headers and URIs (httplib's compiled limits: 8 KiB each),
-// read and write timeouts, JSON error bodies for every error httplib itself answers, and a
-// thread for each connection up to a bound, so event streams never starve other requests
-// (ElasticTaskQueue). It serves on its own thread from serve() until stop().
+// ApiServer: the agent's HTTP server: every route of the API, the dashboard and /metrics, on
+// our HttpServer (http1/), with the limits that keep a careless or hostile client from hurting
+// the agent — bounded bodies (413), targets and header fields (414, 431: 8 KiB each), read and
+// write timeouts, JSON error bodies for every error the server itself answers, and a thread for
+// each connection up to a bound, so event streams never starve other requests
+// (ElasticTaskQueue). It serves on threads of its own from serve() until stop().
 #pragma once
 
 #include "agent/agent_options.hpp"
 #include "http/api_context.hpp"
 #include "text/host_port.hpp"
 
-#include <httplib.h>
+#include "http1/http_server.hpp"
+#include "http1/router.hpp"
 
 #include <functional>
 #include <string>
-#include <thread>
 
 namespace convoy::app {
 
 class ApiServer {
  public:
-  /// Receives one line per request ("GET /v1/members 200 0.4 ms"), for debug logs.
+  /// Receives one line per request ("GET /v1/members 200"), for debug logs.
   using RequestLog = std::function<void(const std::string& line)>;
 
   ApiServer(ApiContext& context, const HttpLimits& limits, RequestLog request_log);
@@ -40,14 +40,11 @@ class ApiServer {
   void stop();
 
  private:
-  void configure(const HttpLimits& limits);
-
   ApiContext& context_;
   RequestLog request_log_;
-  httplib::Server server_;
-  std::thread thread_;
+  Router router_;  ///< before server_, which uses it
+  HttpServer server_;
   std::string address_;
-  int listen_fd_ = -1;
 };
 
 }  // namespace convoy::app

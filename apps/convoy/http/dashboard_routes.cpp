@@ -8,7 +8,7 @@
 namespace convoy::app {
 namespace {
 
-void serve(httplib::Response& res, const DashboardAsset& asset) {
+void serve(HttpResponse& res, const DashboardAsset& asset) {
   res.set_header("Cache-Control", "no-cache");
   res.set_header("X-Content-Type-Options", "nosniff");
   res.set_content(std::string(asset.body), std::string(asset.content_type));
@@ -16,13 +16,13 @@ void serve(httplib::Response& res, const DashboardAsset& asset) {
 
 }  // namespace
 
-void add_dashboard_routes(httplib::Server& server) {
+void add_dashboard_routes(Router& router) {
   for (const DashboardAsset& asset : dashboard_assets()) {
     const DashboardAsset* a = &asset;  // the table is static: pointers stay valid
-    server.Get(std::string(asset.path),
-               [a](const httplib::Request&, httplib::Response& res) { serve(res, *a); });
+    router.get(std::string(asset.path),
+               [a](const HttpRequest&, HttpResponse& res) { serve(res, *a); });
     if (asset.path == "/index.html")
-      server.Get("/", [a](const httplib::Request&, httplib::Response& res) { serve(res, *a); });
+      router.get("/", [a](const HttpRequest&, HttpResponse& res) { serve(res, *a); });
   }
 }
 

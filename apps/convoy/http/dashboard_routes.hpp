@@ -2,10 +2,10 @@
 // from the files embedded in the binary. The page itself talks to the API (/v1/...).
 #pragma once
 
-#include <httplib.h>
+#include "http1/router.hpp"
 
 namespace convoy::app {
 
-void add_dashboard_routes(httplib::Server& server);
+void add_dashboard_routes(Router& router);
 
 }  // namespace convoy::app

@@ -7,7 +7,7 @@
 namespace convoy::app {
 namespace {
 
-EventFilter filter_of(ApiContext& ctx, const httplib::Request& req) {
+EventFilter filter_of(ApiContext& ctx, const HttpRequest& req) {
   EventFilter filter;
   filter.members = query_flag(req, "members", true);
   filter.keys = query_flag(req, "keys", true);
@@ -29,7 +29,7 @@ std::string overflow_frame(std::uint64_t dropped) {
 // goes out from its shared copy as it is.
 constexpr std::size_t kGatherLimit = 4096;
 
-bool write_batch(const EventStream::Batch& batch, httplib::DataSink& sink) {
+bool write_batch(const EventStream::Batch& batch, DataSink& sink) {
   std::string gathered;
   if (batch.dropped > 0) gathered = overflow_frame(batch.dropped);
   for (const Frame& f : batch.frames) {
@@ -51,9 +51,9 @@ bool write_batch(const EventStream::Batch& batch, httplib::DataSink& sink) {
 
 }  // namespace
 
-void add_event_stream_route(httplib::Server& server, ApiContext& ctx) {
-  server.Get(
-      "/v1/events", guarded([&ctx](const httplib::Request& req, httplib::Response& res) {
+void add_event_stream_route(Router& router, ApiContext& ctx) {
+  router.get(
+      "/v1/events", guarded([&ctx](const HttpRequest& req, HttpResponse& res) {
         EventFilter filter = filter_of(ctx, req);
         std::shared_ptr<EventStream> stream = ctx.hub.open(std::move(filter));
         if (!stream) {
@@ -67,11 +67,10 @@ void add_event_stream_route(httplib::Server& server, ApiContext& ctx) {
         res.set_header("Cache-Control", "no-cache");
         res.set_header("X-Accel-Buffering", "no");
         // The stream is the connection's last response: its body ends when the connection
-        // does, so it goes out unframed (no chunked encoding). httplib copies every chunk
-        // of a chunked body into a fresh string before sending it; unframed, a frame goes
-        // from the hub's one shared copy straight to the socket, however many streams carry
-        // it (with a thousand streams and 60 KB values, those copies were 60 MB per event
-        // and contention on the allocator that the protocol thread also uses).
+        // does, so it goes out unframed (no chunked encoding), and a frame goes from the hub's
+        // one shared copy straight to the socket, however many streams carry it. (Chunked,
+        // through cpp-httplib, every chunk was copied: with a thousand streams and 60 KB
+        // values, 60 MB per event and contention on the allocator the protocol thread uses.)
         res.set_header("Connection", "close");
         // The first call greets (and tells EventSource how soon to reconnect); each
         // later call waits for frames, or sends a heartbeat comment after a quiet spell.
@@ -81,7 +80,7 @@ void add_event_stream_route(httplib::Server& server, ApiContext& ctx) {
         EventHub& hub = ctx.hub;
         res.set_content_provider(
             "text/event-stream",
-            [stream, greeted, hello](std::size_t, httplib::DataSink& sink) {
+            [stream, greeted, hello](DataSink& sink) {
               if (!*greeted) {
                 *greeted = true;
                 return sink.write(hello.data(), hello.size());

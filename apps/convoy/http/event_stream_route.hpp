@@ -7,7 +7,7 @@
 
 #include "http/api_context.hpp"
 
-#include <httplib.h>
+#include "http1/router.hpp"
 
 #include <chrono>
 
@@ -16,6 +16,6 @@ namespace convoy::app {
 /// A comment line goes out this often on a quiet stream.
 inline constexpr std::chrono::seconds kStreamHeartbeat{15};
 
-void add_event_stream_route(httplib::Server& server, ApiContext& context);
+void add_event_stream_route(Router& router, ApiContext& context);
 
 }  // namespace convoy::app

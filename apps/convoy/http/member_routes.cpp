@@ -12,7 +12,7 @@ namespace convoy::app {
 namespace {
 
 /// ?status=alive,suspect -> the statuses asked for; all when absent.
-std::set<MemberStatus> status_filter(const httplib::Request& req) {
+std::set<MemberStatus> status_filter(const HttpRequest& req) {
   std::set<MemberStatus> wanted;
   auto text = query_text(req, "status");
   if (!text) return wanted;
@@ -45,10 +45,10 @@ Json store_of(const ApiContext& ctx, const MemberId& id) {
 }
 
 /// POST /v1/members/{id}/{action}: evict or fail.
-void action_route(httplib::Server& server, ApiContext& ctx, const std::string& action) {
-  server.Post("/v1/members/([^/]+)/" + action,
-              guarded([&ctx, action](const httplib::Request& req, httplib::Response& res) {
-                const MemberId id = resolve_member(ctx.host(), req.matches[1].str());
+void action_route(Router& router, ApiContext& ctx, const std::string& action) {
+  router.post("/v1/members/{id}/" + action,
+              guarded([&ctx, action](const HttpRequest& req, HttpResponse& res) {
+                const MemberId id = resolve_member(ctx.host(), req.matches[1]);
                 const bool known = action == "evict" ? ctx.host().evict(id) : ctx.host().fail(id);
                 if (!known)
                   throw ApiError(404, "unknown_member",
@@ -64,8 +64,8 @@ void action_route(httplib::Server& server, ApiContext& ctx, const std::string& a
 
 }  // namespace
 
-void add_member_routes(httplib::Server& server, ApiContext& ctx) {
-  server.Get("/v1/members", guarded([&ctx](const httplib::Request& req, httplib::Response& res) {
+void add_member_routes(Router& router, ApiContext& ctx) {
+  router.get("/v1/members", guarded([&ctx](const HttpRequest& req, HttpResponse& res) {
                const auto wanted = status_filter(req);
                const MemberId self = ctx.host().id();
                Json members = Json::array();
@@ -77,9 +77,8 @@ void add_member_routes(httplib::Server& server, ApiContext& ctx) {
                body["members"] = std::move(members);
                reply_json(res, 200, body);
              }));
-  server.Get(R"(/v1/members/([^/]+))",
-             guarded([&ctx](const httplib::Request& req, httplib::Response& res) {
-               const MemberId id = resolve_member(ctx.host(), req.matches[1].str());
+  router.get("/v1/members/{id}", guarded([&ctx](const HttpRequest& req, HttpResponse& res) {
+               const MemberId id = resolve_member(ctx.host(), req.matches[1]);
                auto info = id == ctx.host().id() ? std::optional<Member>(ctx.host().self())
                                                  : ctx.host().directory().member(id).info();
                if (!info)
@@ -90,8 +89,8 @@ void add_member_routes(httplib::Server& server, ApiContext& ctx) {
                body["store"] = store_of(ctx, id);
                reply_json(res, 200, body);
              }));
-  action_route(server, ctx, "evict");
-  action_route(server, ctx, "fail");
+  action_route(router, ctx, "evict");
+  action_route(router, ctx, "fail");
 }
 
 }  // namespace convoy::app

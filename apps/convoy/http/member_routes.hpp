@@ -5,10 +5,10 @@
 
 #include "http/api_context.hpp"
 
-#include <httplib.h>
+#include "http1/router.hpp"
 
 namespace convoy::app {
 
-void add_member_routes(httplib::Server& server, ApiContext& context);
+void add_member_routes(Router& router, ApiContext& context);
 
 }  // namespace convoy::app

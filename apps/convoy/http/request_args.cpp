@@ -61,61 +61,16 @@ bool valid_utf8(std::string_view s) {
   return true;
 }
 
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::string percent_decode(std::string_view text) {
-  std::string out;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '+') {
-      out += ' ';
-    } else if (text[i] == '%' && i + 2 < text.size() && hex_digit(text[i + 1]) >= 0 &&
-               hex_digit(text[i + 2]) >= 0) {
-      out += static_cast<char>(hex_digit(text[i + 1]) * 16 + hex_digit(text[i + 2]));
-      i += 2;
-    } else {
-      out += text[i];
-    }
-  }
-  return out;
-}
-
-/// The value of `name` in the request's URL query (the first one), or nullopt. Read from the
-/// request target itself: httplib also files the fields of a form-encoded *body* among the
-/// parameters, and a value written with `curl -d 'expect=3'` must stay a value.
-std::optional<std::string> url_query(const httplib::Request& req, std::string_view name) {
-  const auto q = req.target.find('?');
-  if (q == std::string::npos) return std::nullopt;
-  std::string_view query(req.target);
-  query.remove_prefix(q + 1);
-  if (const auto hash = query.find('#'); hash != std::string_view::npos)
-    query = query.substr(0, hash);
-  while (!query.empty()) {
-    const auto amp = query.find('&');
-    std::string_view field = query.substr(0, amp);
-    const auto eq = field.find('=');
-    if (percent_decode(field.substr(0, eq)) == name)
-      return eq == std::string_view::npos ? std::string() : percent_decode(field.substr(eq + 1));
-    if (amp == std::string_view::npos) break;
-    query.remove_prefix(amp + 1);
-  }
-  return std::nullopt;
-}
-
 }  // namespace
 
-std::optional<std::uint64_t> query_uint(const httplib::Request& req, const std::string& name) {
-  auto text = url_query(req, name);
+std::optional<std::uint64_t> query_uint(const HttpRequest& req, const std::string& name) {
+  auto text = req.query_value(name);
   if (!text) return std::nullopt;
   return to_uint(name, *text);
 }
 
-bool query_flag(const httplib::Request& req, const std::string& name, bool fallback) {
-  auto text = url_query(req, name);
+bool query_flag(const HttpRequest& req, const std::string& name, bool fallback) {
+  auto text = req.query_value(name);
   if (!text) return fallback;
   const std::string v = *text;
   if (v == "1" || v == "true" || v == "yes" || v.empty()) return true;
@@ -124,11 +79,11 @@ bool query_flag(const httplib::Request& req, const std::string& name, bool fallb
                  Json{{"parameter", name}});
 }
 
-std::optional<std::string> query_text(const httplib::Request& req, const std::string& name) {
-  return url_query(req, name);
+std::optional<std::string> query_text(const HttpRequest& req, const std::string& name) {
+  return req.query_value(name);
 }
 
-std::optional<Expectation> query_expectation(const httplib::Request& req) {
+std::optional<Expectation> query_expectation(const HttpRequest& req) {
   auto version = query_uint(req, "expect");
   auto epoch = query_uint(req, "epoch");
   if (epoch && !version)
@@ -138,11 +93,11 @@ std::optional<Expectation> query_expectation(const httplib::Request& req) {
   return Expectation{*version, epoch.value_or(0)};
 }
 
-WriteRequest parse_write(const httplib::Request& req) {
-  const std::string type = req.get_header_value("Content-Type");
+WriteRequest parse_write(const HttpRequest& req) {
+  const std::string type = req.header("Content-Type");
   if (type.rfind("application/json", 0) != 0) return {req.body, query_expectation(req)};
 
-  if (url_query(req, "expect") || url_query(req, "epoch"))
+  if (req.has_query("expect") || req.has_query("epoch"))
     throw ApiError(400, "bad_request",
                    "give the expectation in the JSON body or in the query, not both");
   nlohmann::json body;

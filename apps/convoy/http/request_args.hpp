@@ -8,7 +8,7 @@
 #include <convoy/item.hpp>
 #include <convoy/member_id.hpp>
 
-#include <httplib.h>
+#include "http1/http_request.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -18,12 +18,12 @@
 namespace convoy::app {
 
 /// ?name=N, a non-negative integer; nullopt when absent.
-[[nodiscard]] std::optional<std::uint64_t> query_uint(const httplib::Request& req,
+[[nodiscard]] std::optional<std::uint64_t> query_uint(const HttpRequest& req,
                                                       const std::string& name);
 /// ?name=1|0|true|false|yes|no; `fallback` when absent.
-[[nodiscard]] bool query_flag(const httplib::Request& req, const std::string& name, bool fallback);
+[[nodiscard]] bool query_flag(const HttpRequest& req, const std::string& name, bool fallback);
 /// ?name=text; nullopt when absent.
-[[nodiscard]] std::optional<std::string> query_text(const httplib::Request& req,
+[[nodiscard]] std::optional<std::string> query_text(const HttpRequest& req,
                                                     const std::string& name);
 
 /// What a PUT asks to write.
@@ -33,10 +33,10 @@ struct WriteRequest {
 };
 
 /// ?expect=VERSION[&epoch=EPOCH]; nullopt without ?expect.
-[[nodiscard]] std::optional<Expectation> query_expectation(const httplib::Request& req);
+[[nodiscard]] std::optional<Expectation> query_expectation(const HttpRequest& req);
 /// A PUT body: with Content-Type application/json, {"value": "...", "expect": N, "epoch": E};
 /// otherwise the body's bytes are the value and the expectation comes from the query.
-[[nodiscard]] WriteRequest parse_write(const httplib::Request& req);
+[[nodiscard]] WriteRequest parse_write(const HttpRequest& req);
 
 /// The member named by `text`: its full 32-digit id or a unique prefix of at least 4 hex digits
 /// among the members this host knows. 404 when none matches, 400 when several do.

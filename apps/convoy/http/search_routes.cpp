@@ -12,8 +12,8 @@ constexpr std::uint64_t kMaxLimit = 100000;
 
 }  // namespace
 
-void add_search_routes(httplib::Server& server, ApiContext& ctx) {
-  server.Get("/v1/search", guarded([&ctx](const httplib::Request& req, httplib::Response& res) {
+void add_search_routes(Router& router, ApiContext& ctx) {
+  router.get("/v1/search", guarded([&ctx](const HttpRequest& req, HttpResponse& res) {
                const auto key = query_text(req, "key");
                const auto value = query_text(req, "value");
                const auto prefix = query_text(req, "prefix");

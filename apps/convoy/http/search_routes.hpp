@@ -4,10 +4,10 @@
 
 #include "http/api_context.hpp"
 
-#include <httplib.h>
+#include "http1/router.hpp"
 
 namespace convoy::app {
 
-void add_search_routes(httplib::Server& server, ApiContext& context);
+void add_search_routes(Router& router, ApiContext& context);
 
 }  // namespace convoy::app

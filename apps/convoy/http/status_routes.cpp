@@ -15,8 +15,8 @@ double uptime(const ApiContext& ctx) {
 
 }  // namespace
 
-void add_status_routes(httplib::Server& server, ApiContext& ctx) {
-  server.Get("/v1/health", guarded([&ctx](const httplib::Request&, httplib::Response& res) {
+void add_status_routes(Router& router, ApiContext& ctx) {
+  router.get("/v1/health", guarded([&ctx](const HttpRequest&, HttpResponse& res) {
                const bool running = ctx.host().running();
                const Metrics m = ctx.host().metrics();
                Json body;
@@ -32,10 +32,10 @@ void add_status_routes(httplib::Server& server, ApiContext& ctx) {
                body["uptime_seconds"] = uptime(ctx);
                reply_json(res, running ? 200 : 503, body);
              }));
-  server.Get("/v1/config", guarded([&ctx](const httplib::Request&, httplib::Response& res) {
+  router.get("/v1/config", guarded([&ctx](const HttpRequest&, HttpResponse& res) {
                reply_json(res, 200, config_json(ctx.config));
              }));
-  server.Get("/metrics", guarded([&ctx](const httplib::Request&, httplib::Response& res) {
+  router.get("/metrics", guarded([&ctx](const HttpRequest&, HttpResponse& res) {
                AgentGauges agent;
                agent.event_streams = ctx.hub.open_streams();
                agent.event_stream_limit = ctx.hub.max_streams();

@@ -6,10 +6,10 @@
 
 #include "http/api_context.hpp"
 
-#include <httplib.h>
+#include "http1/router.hpp"
 
 namespace convoy::app {
 
-void add_status_routes(httplib::Server& server, ApiContext& context);
+void add_status_routes(Router& router, ApiContext& context);
 
 }  // namespace convoy::app

@@ -9,11 +9,11 @@
 namespace convoy::app {
 namespace {
 
-// Keys are the rest of the path, percent-decoded by httplib: "a/b" and "a%2Fb" are one key.
-// [\s\S], not ".": a key may hold a line feed, which "." does not match.
-constexpr const char* kOwnKey = R"(/v1/store/([\s\S]+))";
-constexpr const char* kMemberStore = R"(/v1/members/([^/]+)/store)";
-constexpr const char* kMemberKey = R"(/v1/members/([^/]+)/store/([\s\S]+))";
+// Keys are the rest of the path, percent-decoded: "a/b" and "a%2Fb" are one key.
+// A key may hold any byte, a line feed or a '/' too: it is the rest of the path.
+constexpr const char* kOwnKey = "/v1/store/{key...}";
+constexpr const char* kMemberStore = "/v1/members/{id}/store";
+constexpr const char* kMemberKey = "/v1/members/{id}/store/{key...}";
 
 Json store_json(const std::map<std::string, Item>& items) {
   Json store = Json::object();
@@ -36,7 +36,7 @@ std::string expected_text(const std::optional<Expectation>& expected) {
 
 /// Answers a write's outcome. `remote`: the write went to another member (failed means the
 /// owner is down or refused; unknown means no answer in time).
-void reply_write(httplib::Response& res, const ApiContext& ctx, const MemberId& owner,
+void reply_write(HttpResponse& res, const ApiContext& ctx, const MemberId& owner,
                  const std::string& key, const std::optional<Expectation>& expected,
                  const WriteResult& result, bool remote) {
   Json body;
@@ -81,14 +81,14 @@ void reply_write(httplib::Response& res, const ApiContext& ctx, const MemberId& 
   }
 }
 
-void own_key_routes(httplib::Server& server, ApiContext& ctx) {
-  server.Get("/v1/store", guarded([&ctx](const httplib::Request&, httplib::Response& res) {
+void own_key_routes(Router& router, ApiContext& ctx) {
+  router.get("/v1/store", guarded([&ctx](const HttpRequest&, HttpResponse& res) {
                Json body;
                body["member"] = ctx.host().id().to_string();
                body["store"] = store_json(ctx.host().store().items());
                reply_json(res, 200, body);
              }));
-  server.Get(kOwnKey, guarded([&ctx](const httplib::Request& req, httplib::Response& res) {
+  router.get(kOwnKey, guarded([&ctx](const HttpRequest& req, HttpResponse& res) {
                const std::string key = req.matches[1];
                check_key(key, ctx.config.store.max_key_bytes);
                auto item = ctx.host().store().get(key);
@@ -101,7 +101,7 @@ void own_key_routes(httplib::Server& server, ApiContext& ctx) {
                body["item"] = item_json(*item);
                reply_json(res, 200, body);
              }));
-  server.Put(kOwnKey, guarded([&ctx](const httplib::Request& req, httplib::Response& res) {
+  router.put(kOwnKey, guarded([&ctx](const HttpRequest& req, HttpResponse& res) {
                const std::string key = req.matches[1];
                check_key(key, ctx.config.store.max_key_bytes);
                WriteRequest write = parse_write(req);
@@ -109,25 +109,25 @@ void own_key_routes(httplib::Server& server, ApiContext& ctx) {
                reply_write(res, ctx, ctx.host().id(), key, write.expected,
                            ctx.host().store().put(key, write.value, write.expected), false);
              }));
-  server.Delete(kOwnKey, guarded([&ctx](const httplib::Request& req, httplib::Response& res) {
-                  const std::string key = req.matches[1];
-                  check_key(key, ctx.config.store.max_key_bytes);
-                  auto expected = query_expectation(req);
-                  reply_write(res, ctx, ctx.host().id(), key, expected,
-                              ctx.host().store().erase(key, expected), false);
-                }));
+  router.del(kOwnKey, guarded([&ctx](const HttpRequest& req, HttpResponse& res) {
+               const std::string key = req.matches[1];
+               check_key(key, ctx.config.store.max_key_bytes);
+               auto expected = query_expectation(req);
+               reply_write(res, ctx, ctx.host().id(), key, expected,
+                           ctx.host().store().erase(key, expected), false);
+             }));
 }
 
-void member_key_routes(httplib::Server& server, ApiContext& ctx) {
-  server.Get(kMemberStore, guarded([&ctx](const httplib::Request& req, httplib::Response& res) {
-               const MemberId id = resolve_member(ctx.host(), req.matches[1].str());
+void member_key_routes(Router& router, ApiContext& ctx) {
+  router.get(kMemberStore, guarded([&ctx](const HttpRequest& req, HttpResponse& res) {
+               const MemberId id = resolve_member(ctx.host(), req.matches[1]);
                Json body;
                body["member"] = id.to_string();
                body["store"] = store_json(ctx.host().directory().items(id));
                reply_json(res, 200, body);
              }));
-  server.Get(kMemberKey, guarded([&ctx](const httplib::Request& req, httplib::Response& res) {
-               const MemberId id = resolve_member(ctx.host(), req.matches[1].str());
+  router.get(kMemberKey, guarded([&ctx](const HttpRequest& req, HttpResponse& res) {
+               const MemberId id = resolve_member(ctx.host(), req.matches[1]);
                const std::string key = req.matches[2];
                check_key(key, ctx.config.store.max_key_bytes);
                auto item = ctx.host().directory().value(id, key);
@@ -141,8 +141,8 @@ void member_key_routes(httplib::Server& server, ApiContext& ctx) {
                body["item"] = item_json(*item);
                reply_json(res, 200, body);
              }));
-  server.Put(kMemberKey, guarded([&ctx](const httplib::Request& req, httplib::Response& res) {
-               const MemberId id = resolve_member(ctx.host(), req.matches[1].str());
+  router.put(kMemberKey, guarded([&ctx](const HttpRequest& req, HttpResponse& res) {
+               const MemberId id = resolve_member(ctx.host(), req.matches[1]);
                const std::string key = req.matches[2];
                check_key(key, ctx.config.store.max_key_bytes);
                WriteRequest write = parse_write(req);
@@ -151,22 +151,22 @@ void member_key_routes(httplib::Server& server, ApiContext& ctx) {
                reply_write(res, ctx, id, key, write.expected,
                            store.put(key, write.value, write.expected), id != ctx.host().id());
              }));
-  server.Delete(kMemberKey, guarded([&ctx](const httplib::Request& req, httplib::Response& res) {
-                  const MemberId id = resolve_member(ctx.host(), req.matches[1].str());
-                  const std::string key = req.matches[2];
-                  check_key(key, ctx.config.store.max_key_bytes);
-                  auto expected = query_expectation(req);
-                  MemberStore store = ctx.host().directory().member(id).store();
-                  reply_write(res, ctx, id, key, expected, store.erase(key, expected),
-                              id != ctx.host().id());
-                }));
+  router.del(kMemberKey, guarded([&ctx](const HttpRequest& req, HttpResponse& res) {
+               const MemberId id = resolve_member(ctx.host(), req.matches[1]);
+               const std::string key = req.matches[2];
+               check_key(key, ctx.config.store.max_key_bytes);
+               auto expected = query_expectation(req);
+               MemberStore store = ctx.host().directory().member(id).store();
+               reply_write(res, ctx, id, key, expected, store.erase(key, expected),
+                           id != ctx.host().id());
+             }));
 }
 
 }  // namespace
 
-void add_store_routes(httplib::Server& server, ApiContext& context) {
-  own_key_routes(server, context);
-  member_key_routes(server, context);
+void add_store_routes(Router& router, ApiContext& context) {
+  own_key_routes(router, context);
+  member_key_routes(router, context);
 }
 
 }  // namespace convoy::app

@@ -8,10 +8,10 @@
 
 #include "http/api_context.hpp"
 
-#include <httplib.h>
+#include "http1/router.hpp"
 
 namespace convoy::app {
 
-void add_store_routes(httplib::Server& server, ApiContext& context);
+void add_store_routes(Router& router, ApiContext& context);
 
 }  // namespace convoy::app

@@ -1,5 +1,5 @@
 // ElasticTaskQueue: see elastic_task_queue.hpp.
-#include "http/elastic_task_queue.hpp"
+#include "http1/elastic_task_queue.hpp"
 
 #include <algorithm>
 

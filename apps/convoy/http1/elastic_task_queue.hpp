@@ -1,9 +1,9 @@
-// ElasticTaskQueue: the HTTP server's threads. httplib serves each connection on one thread of
-// its TaskQueue for as long as the connection lives, and an event stream lives for hours; with
-// httplib's fixed pool (8 threads here), eight idle dashboards would leave no thread for any
-// other request. This queue hands a connection to an idle thread, or starts one when none is
-// idle (up to `max_threads`), and lets a thread that stays idle for `idle_exit` end, keeping
-// `min_idle`: an agent nobody talks to holds a couple of threads, not a pool.
+// ElasticTaskQueue: the HTTP server's threads. HttpServer serves each connection on one thread
+// for as long as the connection lives, and an event stream lives for hours; with a fixed pool
+// (cpp-httplib's, which the agent used before, had 8 threads), eight idle dashboards would leave
+// no thread for any other request. This queue hands a connection to an idle thread, or starts one
+// when none is idle (up to `max_threads`), and lets a thread that stays idle for `idle_exit` end,
+// keeping `min_idle`: an agent nobody talks to holds a couple of threads, not a pool.
 //
 // Idle threads are woken last-in first-out: a steady trickle of requests keeps reusing the same
 // few threads, so the others really are idle and end (with a shared condition variable, the
@@ -11,8 +11,6 @@
 // streams allowed plus connections allowed, so streams cannot take the threads of ordinary
 // requests: the stream route refuses a stream beyond its own limit before holding a thread.
 #pragma once
-
-#include <httplib.h>
 
 #include <chrono>
 #include <condition_variable>
@@ -26,15 +24,19 @@
 
 namespace convoy::app {
 
-class ElasticTaskQueue final : public httplib::TaskQueue {
+class ElasticTaskQueue {
  public:
   ElasticTaskQueue(std::size_t max_threads, std::size_t min_idle,
                    std::chrono::milliseconds idle_exit);
-  ~ElasticTaskQueue() override;
+  ~ElasticTaskQueue();
+  ElasticTaskQueue(const ElasticTaskQueue&) = delete;
+  ElasticTaskQueue& operator=(const ElasticTaskQueue&) = delete;
 
-  void enqueue(std::function<void()> fn) override;
+  /// Runs `fn` on an idle thread, a new one, or (all `max_threads` busy) the first to be free.
+  /// Dropped after shutdown().
+  void enqueue(std::function<void()> fn);
   /// Runs what is queued, then joins every thread.
-  void shutdown() override;
+  void shutdown();
 
   [[nodiscard]] std::size_t threads() const;
   [[nodiscard]] std::size_t idle() const;
