@@ -612,6 +612,12 @@ def run(system, args):
     # Idle: let the writes' traffic and the joins' anti-entropy settle first.
     time.sleep(args.settle)
     cpu, mem, nthreads = measure_idle(system, args.idle)
+    if args.smaps_dir:
+        os.makedirs(args.smaps_dir, exist_ok=True)
+        for i, p in enumerate(system.cluster.procs):
+            with open(f"/proc/{p.pid}/smaps") as src, \
+                    open(os.path.join(args.smaps_dir, f"{system.name}-{i}.smaps"), "w") as dst:
+                dst.write(src.read())
     rss, pss, anon = ([m[k] for m in mem] for k in range(3))
     return {
         "system": system.name,
@@ -647,6 +653,8 @@ def main():
     ap.add_argument("--settle", type=float, default=5.0, help="quiet time before the window")
     ap.add_argument("--only", choices=["convoy", "serf"])
     ap.add_argument("--json", action="store_true", help="one JSON object per system on stdout")
+    ap.add_argument("--smaps-dir", help="also save each agent's /proc/PID/smaps here after the "
+                    "idle window (to see which mappings make an agent's resident size)")
     args = ap.parse_args()
     systems = []
     if args.only != "serf":

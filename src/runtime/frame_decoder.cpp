@@ -1,6 +1,6 @@
 // FrameDecoder: see the header. The only subtle part is memory: a body is copied only when it
-// arrives split across reads, and the buffer that collected a large body is released before the
-// next one, so a connection that once carried 8 MiB does not hold 8 MiB for the rest of its life.
+// arrives split across reads, and trim() releases the buffer that collected a large body, so a
+// connection that once carried 8 MiB does not hold 8 MiB for the rest of its life.
 #include "runtime/frame_decoder.hpp"
 
 #include <algorithm>
@@ -9,8 +9,10 @@
 namespace convoy::runtime {
 namespace {
 
-// Capacity a decoder keeps between frames; beyond it the buffer is freed and regrown on demand.
-constexpr std::size_t retained_body_capacity = 64 * 1024;
+// Capacity a decoder keeps between reads; beyond it the buffer is freed and regrown on demand.
+// Small: every open connection keeps it, most idle (a seed holds one per recent joiner), and a
+// frame split across reads is a large one (a state transfer), rare enough to allocate for.
+constexpr std::size_t retained_body_capacity = 8 * 1024;
 
 }  // namespace
 
@@ -37,7 +39,6 @@ FrameDecoder::Result FrameDecoder::consume(std::span<const std::uint8_t>& input)
     }
     in_body_ = true;
     body_.clear();
-    if (body_.capacity() > retained_body_capacity) body_.shrink_to_fit();
   }
   const std::size_t take = std::min(body_length_ - body_.size(), input.size());
   body_.insert(body_.end(), input.begin(), input.begin() + static_cast<std::ptrdiff_t>(take));
@@ -46,6 +47,13 @@ FrameDecoder::Result FrameDecoder::consume(std::span<const std::uint8_t>& input)
   in_body_ = false;
   frame_ = body_;
   return Result::frame;
+}
+
+void FrameDecoder::trim() {
+  frame_ = {};
+  // Not `body_ = {}`: that assigns an empty initializer list and keeps the capacity.
+  if (!in_body_ && body_.capacity() > retained_body_capacity)
+    std::vector<std::uint8_t>().swap(body_);
 }
 
 }  // namespace convoy::runtime

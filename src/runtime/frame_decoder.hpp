@@ -38,6 +38,14 @@ class FrameDecoder {
   /// which a silent peer holds a connection hostage, hence the connection's read deadline.
   [[nodiscard]] bool mid_frame() const { return header_filled_ > 0 || in_body_; }
 
+  /// Frees the buffer a large split frame was collected in, unless a frame is still arriving
+  /// in it. Call it once the frames handed out are done with (it ends frame()'s validity): a
+  /// connection then does not hold its largest frame for the rest of its life, idle.
+  void trim();
+
+  /// Bytes of buffer the decoder holds (its memory cost while idle).
+  [[nodiscard]] std::size_t held_bytes() const { return body_.capacity(); }
+
  private:
   std::size_t max_frame_;
   FrameHeader header_{};

@@ -12,10 +12,6 @@
 namespace convoy::runtime {
 namespace {
 
-// Per read: large enough that a multi-megabyte frame costs few wakeups, small enough that 256
-// connections cost 16 MiB.
-constexpr std::size_t read_buffer_size = 64 * 1024;
-
 // One write gathers queued frames up to these bounds (or takes one frame, however large). The
 // byte bound keeps "a write must finish within io_timeout" about a write's size, not the
 // queue's; the frame bound keeps the gather list within one writev (Asio passes 64 buffers, two
@@ -25,9 +21,12 @@ constexpr std::size_t max_batch_frames = 32;
 
 }  // namespace
 
+TcpConnection::ReadScratch::ReadScratch()
+    : bytes_(std::make_unique_for_overwrite<std::uint8_t[]>(size)) {}
+
 TcpConnection::TcpConnection(asio::ip::tcp::socket socket, StreamId id, const Address& peer,
                              const Limits& limits, std::shared_ptr<TransportCounters> counters,
-                             Owner& owner)
+                             std::shared_ptr<const ReadScratch> scratch, Owner& owner)
     : socket_(std::move(socket)),
       timer_(socket_.get_executor()),
       id_(id),
@@ -36,12 +35,19 @@ TcpConnection::TcpConnection(asio::ip::tcp::socket socket, StreamId id, const Ad
       counters_(std::move(counters)),
       owner_(&owner),
       state_(State::connecting),
-      read_buffer_(std::make_unique_for_overwrite<std::uint8_t[]>(read_buffer_size)),
+      scratch_(std::move(scratch)),
       decoder_(limits.max_frame) {}
 
 void TcpConnection::start() {
   std::error_code ignored;
   socket_.set_option(asio::ip::tcp::no_delay(true), ignored);  // protocol messages are small
+  // on_readable() reads synchronously: it must get would_block, never wait.
+  std::error_code ec;
+  socket_.non_blocking(true, ec);
+  if (ec) {
+    close(CloseReason::stream_error);
+    return;
+  }
   state_ = State::open;
   last_activity_ = Clock::now();
   read_next();
@@ -63,7 +69,7 @@ void TcpConnection::on_connected(const std::error_code& ec) {
     return;
   }
   start();
-  if (!queue_.empty()) write_next();
+  if (state_ == State::open && !queue_.empty()) write_next();
 }
 
 bool TcpConnection::send(std::vector<std::uint8_t> bytes) {
@@ -101,11 +107,29 @@ void TcpConnection::close(CloseReason reason) {
   if (Owner* owner = std::exchange(owner_, nullptr)) owner->on_connection_closed(*this, reason);
 }
 
+// Wait for readability, then read into the shared scratch: an asynchronous read would need a
+// buffer of its own for as long as it is pending, which for an idle connection is its life.
 void TcpConnection::read_next() {
-  socket_.async_read_some(asio::buffer(read_buffer_.get(), read_buffer_size),
-                          [self = shared_from_this()](const std::error_code& ec, std::size_t n) {
-                            self->on_read(ec, n);
-                          });
+  socket_.async_wait(
+      asio::socket_base::wait_read,
+      [self = shared_from_this()](const std::error_code& ec) { self->on_readable(ec); });
+}
+
+void TcpConnection::on_readable(const std::error_code& ec) {
+  if (state_ == State::closed) return;
+  if (ec) {
+    close(CloseReason::stream_error);
+    return;
+  }
+  std::error_code read_ec;
+  const std::span<std::uint8_t> scratch = scratch_->bytes();
+  const std::size_t size = socket_.read_some(asio::buffer(scratch.data(), scratch.size()), read_ec);
+  if (read_ec == asio::error::would_block || read_ec == asio::error::try_again ||
+      read_ec == asio::error::interrupted) {
+    read_next();  // a spurious wakeup: nothing to read after all
+    return;
+  }
+  on_read(read_ec, size);
 }
 
 void TcpConnection::on_read(const std::error_code& ec, std::size_t size) {
@@ -118,7 +142,7 @@ void TcpConnection::on_read(const std::error_code& ec, std::size_t size) {
   last_activity_ = now;
   const bool frame_was_open = decoder_.mid_frame();
   bool completed_one = false;
-  std::span<const std::uint8_t> input(read_buffer_.get(), size);
+  std::span<const std::uint8_t> input = scratch_->bytes().first(size);
   while (!input.empty()) {
     const FrameDecoder::Result result = decoder_.consume(input);
     if (result == FrameDecoder::Result::oversized) {
@@ -134,6 +158,7 @@ void TcpConnection::on_read(const std::error_code& ec, std::size_t size) {
       if (state_ == State::closed) return;  // the handler closed us (or the whole transport)
     }
   }
+  decoder_.trim();  // the frames handed out above are done with
   // The io_timeout clock of a frame starts with its first byte; a frame still arriving from an
   // earlier read keeps the deadline it had.
   if (decoder_.mid_frame() && (completed_one || !frame_was_open)) {

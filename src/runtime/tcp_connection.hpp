@@ -72,9 +72,27 @@ class TcpConnection : public std::enable_shared_from_this<TcpConnection> {
     std::chrono::milliseconds idle_timeout{};
   };
 
+  /// What the connections of one transport read into, shared: an idle connection (a joiner's,
+  /// kept open for the idle timeout; a seed holds one per joiner) then costs no read buffer of
+  /// its own. Sharing is safe because the connections of a transport run on one thread and a
+  /// connection reads only when its socket is readable, consuming the bytes (handing out
+  /// complete frames, copying a partial one) before it returns.
+  class ReadScratch {
+   public:
+    ReadScratch();
+    [[nodiscard]] std::span<std::uint8_t> bytes() const { return {bytes_.get(), size}; }
+
+   private:
+    // Per read: large enough that a multi-megabyte frame costs few wakeups.
+    static constexpr std::size_t size = 64 * 1024;
+    // Not zeroed: the kernel fills only what it receives.
+    std::unique_ptr<std::uint8_t[]> bytes_;
+  };
+
   /// `socket` is connected (accepted) or not yet open (to be connect()ed to `peer`).
   TcpConnection(asio::ip::tcp::socket socket, StreamId id, const Address& peer,
-                const Limits& limits, std::shared_ptr<TransportCounters> counters, Owner& owner);
+                const Limits& limits, std::shared_ptr<TransportCounters> counters,
+                std::shared_ptr<const ReadScratch> scratch, Owner& owner);
 
   /// For an accepted socket: start reading and the idle clock.
   void start();
@@ -102,6 +120,7 @@ class TcpConnection : public std::enable_shared_from_this<TcpConnection> {
 
   void on_connected(const std::error_code& ec);
   void read_next();
+  void on_readable(const std::error_code& ec);
   void on_read(const std::error_code& ec, std::size_t size);
   void write_next();
   void on_written(const std::error_code& ec);
@@ -122,9 +141,7 @@ class TcpConnection : public std::enable_shared_from_this<TcpConnection> {
   Owner* owner_;  // null once closed
   State state_;
 
-  // Not zeroed: a vector would write all 64 KiB (and fault in every page) for each connection,
-  // most of which carry a few hundred bytes; the kernel fills only what it receives.
-  std::unique_ptr<std::uint8_t[]> read_buffer_;
+  std::shared_ptr<const ReadScratch> scratch_;
   FrameDecoder decoder_;
 
   // Frames waiting to be written; the first `in_flight_` are being written now. A deque, so

@@ -65,9 +65,9 @@ std::optional<StreamId> Transport::send_stream(const Address& to, std::vector<st
     return std::nullopt;
   }
   const StreamId id = next_stream_id_++;
-  auto connection =
-      std::make_shared<TcpConnection>(asio::ip::tcp::socket(io_), id, to, connection_limits(),
-                                      counters_, static_cast<TcpConnection::Owner&>(*this));
+  auto connection = std::make_shared<TcpConnection>(asio::ip::tcp::socket(io_), id, to,
+                                                    connection_limits(), counters_, read_scratch_,
+                                                    static_cast<TcpConnection::Owner&>(*this));
   connections_.emplace(id, connection);
   outgoing_.emplace(to, id);
   counters_->connections_opened.add();
@@ -111,9 +111,9 @@ void Transport::on_accepted(asio::ip::tcp::socket socket, const asio::ip::tcp::e
     return;
   }
   const StreamId id = next_stream_id_++;
-  auto connection =
-      std::make_shared<TcpConnection>(std::move(socket), id, to_address(peer), connection_limits(),
-                                      counters_, static_cast<TcpConnection::Owner&>(*this));
+  auto connection = std::make_shared<TcpConnection>(std::move(socket), id, to_address(peer),
+                                                    connection_limits(), counters_, read_scratch_,
+                                                    static_cast<TcpConnection::Owner&>(*this));
   connections_.emplace(id, connection);
   counters_->connections_accepted.add();
   connection->start();

@@ -88,6 +88,9 @@ class Transport final : private TcpListener::Owner, private TcpConnection::Owner
   TransportOptions options_;
   TransportHandler& handler_;
   std::shared_ptr<TransportCounters> counters_;
+  // Held by every connection too: one may outlive the transport by a pending handler.
+  std::shared_ptr<const TcpConnection::ReadScratch> read_scratch_ =
+      std::make_shared<const TcpConnection::ReadScratch>();
   Address local_;
   Address advertise_;
   std::shared_ptr<UdpChannel> udp_;

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -40,6 +41,7 @@ std::vector<std::vector<std::uint8_t>> decode_in_pieces(FrameDecoder& decoder,
         frames.emplace_back(decoder.frame().begin(), decoder.frame().end());
       }
     }
+    decoder.trim();  // as the connection does after every read: must not lose a partial frame
   }
   return frames;
 }
@@ -57,6 +59,34 @@ RC_GTEST_PROP(FrameDecoder, AnySplitYieldsTheFramesInOrder,
   FrameDecoder decoder(1 << 20);
   RC_ASSERT(decode_in_pieces(decoder, stream, pieces) == bodies);
   RC_ASSERT(!decoder.mid_frame());
+}
+
+TEST(FrameDecoder, TrimFreesALargeSplitFrameOnlyOnceItIsComplete) {
+  const std::vector<std::uint8_t> body(100 * 1024, 0x5A);
+  const auto stream = framed({body});
+  FrameDecoder decoder(1 << 20);
+  std::span<const std::uint8_t> first(stream.data(), stream.size() / 2);
+  EXPECT_EQ(decoder.consume(first), FrameDecoder::Result::need_more);
+  decoder.trim();  // mid-frame: the half already copied must stay
+  EXPECT_GE(decoder.held_bytes(), stream.size() / 2 - frame_header_size);
+  std::span<const std::uint8_t> second(stream.data() + stream.size() / 2,
+                                       stream.size() - stream.size() / 2);
+  ASSERT_EQ(decoder.consume(second), FrameDecoder::Result::frame);
+  EXPECT_TRUE(std::equal(body.begin(), body.end(), decoder.frame().begin(), decoder.frame().end()));
+  decoder.trim();
+  EXPECT_EQ(decoder.held_bytes(), 0u) << "an idle connection kept its largest frame's buffer";
+}
+
+TEST(FrameDecoder, TrimKeepsASmallBufferForTheNextSplitFrame) {
+  const std::vector<std::uint8_t> body(1000, 1);
+  const auto stream = framed({body});
+  FrameDecoder decoder(1 << 20);
+  std::span<const std::uint8_t> first(stream.data(), 10);
+  std::span<const std::uint8_t> rest(stream.data() + 10, stream.size() - 10);
+  EXPECT_EQ(decoder.consume(first), FrameDecoder::Result::need_more);
+  ASSERT_EQ(decoder.consume(rest), FrameDecoder::Result::frame);
+  decoder.trim();
+  EXPECT_GE(decoder.held_bytes(), body.size());
 }
 
 TEST(FrameDecoder, OneByteAtATimeIncludingEmptyFrames) {

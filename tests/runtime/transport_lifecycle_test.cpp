@@ -183,7 +183,9 @@ TEST(TransportThreads, StatsAreReadableFromAnotherThreadWhileTheIoThreadWorks) {
   });
   // This thread only ever touches stats(): the counters are atomic, the rest is the io thread's.
   const auto deadline = std::chrono::steady_clock::now() + testing::default_wait;
-  while (b->stats().frames_in < count && std::chrono::steady_clock::now() < deadline) {
+  // Both: a counts a frame out when its write completes, which can be after b has read it.
+  while ((b->stats().frames_in < count || a->stats().frames_out < count) &&
+         std::chrono::steady_clock::now() < deadline) {
     std::this_thread::yield();
   }
   EXPECT_EQ(b->stats().frames_in, count);
