@@ -155,11 +155,12 @@ void Engine::dispatch(const Origin& origin, wire::Packet&& packet, TimePoint now
   std::visit(
       [&](auto& body) {
         using T = std::decay_t<decltype(body)>;
-        // Probes are datagrams by nature; full-state transfers are streams; the rest take
-        // whichever path their size calls for.
-        constexpr bool stream_only = std::is_same_v<T, wire::JoinRequest> ||
-                                     std::is_same_v<T, wire::JoinResponse> ||
-                                     std::is_same_v<T, wire::PushPull>;
+        // Probes are datagrams by nature; full-state transfers are streams (a push-pull
+        // summary, only a hash, is a datagram); the rest take whichever path their size calls
+        // for.
+        bool stream_only =
+            std::is_same_v<T, wire::JoinRequest> || std::is_same_v<T, wire::JoinResponse>;
+        if constexpr (std::is_same_v<T, wire::PushPull>) stream_only = !body.members.empty();
         constexpr bool datagram_only =
             std::is_same_v<T, wire::Ping> || std::is_same_v<T, wire::Ack> ||
             std::is_same_v<T, wire::Nack> || std::is_same_v<T, wire::PingReq> ||

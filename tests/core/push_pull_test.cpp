@@ -1,6 +1,9 @@
-// The periodic push-pull opens with a summary: equal views exchange two hashes and nothing
-// else; different views exchange their full states in three messages, and both end with the
-// union. The view hash itself: order-free, and blind to members that are no longer active.
+// The periodic push-pull opens with a summary datagram: equal views exchange two hashes and
+// nothing else; different views exchange their full states over the stream path in two more
+// messages, and both end with the union. A full state never travels as a datagram (a forged
+// summary must not reflect one at a third party), and a lost summary or answer during the
+// post-join exchanges is retried at the same gap. The view hash itself: order-free, and blind to
+// members that are no longer active.
 #include "core/membership/member_table.hpp"
 #include "engine_harness.hpp"
 
@@ -15,6 +18,7 @@ using test::alive;
 using test::EngineHarness;
 using test::member_address;
 using test::member_id;
+using test::Sent;
 
 Config push_pull_config() {
   Config c = test::quiet_config();
@@ -41,7 +45,7 @@ wire::PushPull first_push_pull(EngineHarness& h, TimePoint& t) {
     h.engine.handle_timer(t += 10ms);
   auto sent = h.sent_of<wire::PushPull>();
   EXPECT_EQ(sent.size(), 1u);
-  EXPECT_TRUE(!sent.empty() && sent[0]->stream);
+  EXPECT_TRUE(!sent.empty() && !sent[0]->stream) << "a summary is a datagram";
   return sent.empty() ? wire::PushPull{} : std::get<wire::PushPull>(sent[0]->packet.body);
 }
 
@@ -66,16 +70,17 @@ TEST(PushPull, EqualViewsExchangeTwoHashesAndNothingElse) {
   EXPECT_FALSE(summary.reply);
 
   const std::size_t before_b = b.env.sent.size();
-  b.deliver_stream(wire::Packet{summary, {}, {}}, 9, t);
+  b.deliver(wire::Packet{summary, {}, {}}, member_address(1), t);
   const auto answers = push_pulls_from(b, before_b);
   ASSERT_EQ(answers.size(), 1u);
   EXPECT_TRUE(answers[0].reply);
   EXPECT_TRUE(answers[0].members.empty()) << "an equal view answers with its hash alone";
   EXPECT_FALSE(answers[0].send_yours);
-  EXPECT_TRUE(b.env.sent.back().reply_to.has_value()) << "answered on the connection";
+  EXPECT_FALSE(b.env.sent.back().stream) << "answered by a datagram";
+  EXPECT_EQ(b.env.sent.back().to, member_address(1));
 
   const std::size_t before_a = a.env.sent.size();
-  a.deliver_stream(wire::Packet{answers[0], {}, {}}, 3, t);
+  a.deliver(wire::Packet{answers[0], {}, {}}, member_address(2), t);
   EXPECT_TRUE(push_pulls_from(a, before_a).empty());
   EXPECT_EQ(a.engine.stats().push_pulls_equal, 1u);
 }
@@ -90,12 +95,14 @@ TEST(PushPull, DifferentViewsExchangeFullStatesAndBothEndWithTheUnion) {
   ASSERT_TRUE(summary.members.empty());
 
   const std::size_t before_b = b.env.sent.size();
-  b.deliver_stream(wire::Packet{summary, {}, {}}, 9, t);
+  b.deliver(wire::Packet{summary, {}, {}}, member_address(1), t);
   auto answers = push_pulls_from(b, before_b);
   ASSERT_EQ(answers.size(), 1u);
   EXPECT_TRUE(answers[0].reply);
   EXPECT_TRUE(answers[0].send_yours);
   EXPECT_EQ(answers[0].members.size(), 4u);  // B itself, 1, 3, 5
+  EXPECT_TRUE(b.env.sent.back().stream) << "a full state goes over the stream path, small or not";
+  EXPECT_EQ(b.env.sent.back().to, member_address(1));
 
   const std::size_t before_a = a.env.sent.size();
   a.deliver_stream(wire::Packet{answers[0], {}, {}}, 3, t);
@@ -111,6 +118,64 @@ TEST(PushPull, DifferentViewsExchangeFullStatesAndBothEndWithTheUnion) {
   EXPECT_TRUE(b.engine.directory().member(member_id(4)).has_value());
   EXPECT_TRUE(push_pulls_from(b, before_b2).empty()) << "the completion ends the exchange";
   EXPECT_EQ(a.engine.stats().push_pulls_equal, 0u);
+}
+
+TEST(PushPull, AFullStateArrivingAsADatagramIsRefused) {
+  EngineHarness b(2, push_pull_config());
+  TimePoint t{};
+  join(b, 2, {1, 2, 3}, t);
+  wire::PushPull forged{false, {alive(1), alive(3), alive(7)}};
+  const std::size_t before = b.env.sent.size();
+  const auto unexpected = b.engine.stats().unexpected;
+  b.deliver(wire::Packet{forged, {}, {}}, member_address(1), t);
+  EXPECT_FALSE(b.engine.directory().member(member_id(7)).has_value());
+  EXPECT_TRUE(push_pulls_from(b, before).empty()) << "no full state sent back";
+  EXPECT_EQ(b.engine.stats().unexpected, unexpected + 1);
+}
+
+TEST(PushPull, ALostPostJoinExchangeIsRetriedAtTheSameGapAndOneAnswerAdvancesIt) {
+  Config c = test::quiet_config();
+  c.protocol.push_pull_interval = 60s;
+  c.protocol.post_join_sync = 5s;
+  EngineHarness a(1, c);
+  TimePoint t{};
+  join(a, 1, {1, 2, 3}, t);
+  // Runs the clock to `until`, the others answering every probe (they stay alive, so there is
+  // always a peer to open an exchange with); returns when exchanges were opened.
+  auto opened_at = [&](TimePoint until) {
+    std::vector<TimePoint> at;
+    while (t < until) {
+      const std::size_t before = a.env.sent.size();
+      a.engine.handle_timer(t += 100ms);
+      const std::vector<Sent> sent(a.env.sent.begin() + static_cast<std::ptrdiff_t>(before),
+                                   a.env.sent.end());
+      bool opened = false;
+      for (const Sent& s : sent) {
+        if (const auto* ping = std::get_if<wire::Ping>(&s.packet.body))
+          a.deliver(wire::Packet{wire::Ack{ping->seq}, {}, {}}, s.to, t);
+        opened = opened || std::holds_alternative<wire::PushPull>(s.packet.body);
+      }
+      if (opened) at.push_back(t);
+    }
+    return at;
+  };
+  // The first exchange opens once the join has settled; nobody answers it.
+  auto first = opened_at(t + 2s);
+  ASSERT_EQ(first.size(), 1u);
+  // Unanswered: tried again 5 s later, and again.
+  auto retries = opened_at(first[0] + 10s + 50ms);
+  ASSERT_EQ(retries.size(), 2u);
+  EXPECT_LE(retries[0] - first[0], 5s + 100ms);
+  EXPECT_LE(retries[1] - retries[0], 5s + 100ms);
+  // Answered, twice (a duplicated datagram): the gap doubles once, to 10 s.
+  wire::PushPull equal{true, {}, false, 0, false};
+  equal.members_hash = 1;  // any summary answer
+  a.deliver(wire::Packet{equal, {}, {}}, member_address(2), t);
+  a.deliver(wire::Packet{equal, {}, {}}, member_address(2), t);
+  const TimePoint answered = t;
+  auto next = opened_at(answered + 10s + 150ms);
+  ASSERT_EQ(next.size(), 1u) << "one answer, one doubling: the next exchange 10 s later";
+  EXPECT_GE(next[0] - answered, 10s - 100ms);
 }
 
 TEST(ViewHash, OrderFreeAndBlindToInactiveMembers) {

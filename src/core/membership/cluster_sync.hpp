@@ -117,6 +117,9 @@ class ClusterSync {
   TimePoint next_eager_heal_{};
   /// Gap before the next post-join push-pull; zero once the member has settled.
   Duration sync_backoff_{};
+  /// A periodic exchange was opened and not answered yet: only its first answer advances the
+  /// post-join gaps (a duplicated or late datagram must not skip an exchange).
+  bool exchange_pending_ = false;
   TimePoint next_push_pull_{};
   TimePoint next_reconnect_{};
 };
