@@ -1,13 +1,15 @@
 // HttpServer over real sockets: keep-alive and its bounds, pipelining, HTTP/1.0, 100-continue,
-// HEAD, 404/405/500 through the owner's error page, a refused body still answered, a stalled
-// request answered 408, streamed bodies (unframed, ended with the connection, released once),
-// and a stop() that does not wait for silent, half-sent or stalled connections. The client
+// HEAD, 404/405/500 through the owner's error page, a refused body still answered, a stalled or
+// trickled request answered 408, streamed bodies (unframed, ended with the connection, released
+// once), and a stop() that does not wait for silent, half-sent or stalled connections. The client
 // side, HttpClient, talks to it too.
 #include "http1/http_server.hpp"
 #include "client/http_client.hpp"
 #include "http_test_peer.hpp"
 
 #include <gtest/gtest.h>
+
+#include <poll.h>
 
 #include <atomic>
 #include <condition_variable>
@@ -232,6 +234,35 @@ TEST_F(ServerTest, Answers408ToARequestThatStopsHalfway) {
   // A connection that never sent a byte is closed without a word.
   RawConnection silent(port_);
   EXPECT_EQ(silent.until_closed(2s), "");
+}
+
+TEST_F(ServerTest, Answers408ToARequestTrickledSlowerThanTheWholeRequestDeadline) {
+  HttpServerOptions options;
+  options.read_timeout = 2s;  // never reached: a byte comes every 50 ms
+  options.request_timeout = 300ms;
+  start(options);
+  RawConnection c(port_);
+  const std::string request = "GET /hello?name=" + std::string(200, 'x') + " HTTP/1.1\r\n\r\n";
+  const auto began = std::chrono::steady_clock::now();
+  std::size_t sent = 0;
+  // One byte, then up to 50 ms for the server's answer (a poll, not a sleep: it ends as soon as
+  // the answer is there); bounded by the request's length and 3 s.
+  for (; sent < request.size() && std::chrono::steady_clock::now() - began < 3s; ++sent) {
+    c.send(request.substr(sent, 1));
+    if (wait_for(c.fd(), POLLIN, 50ms, -1) == IoStatus::ok) break;  // answered
+  }
+  EXPECT_LT(sent, request.size()) << "the whole request was accepted at a trickle";
+  auto r = c.response(2s);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 408);
+  EXPECT_NE(r->body.find("did not complete within"), std::string::npos) << r->body;
+  EXPECT_LT(std::chrono::steady_clock::now() - began, 2s);
+  // A request that arrives whole, at once, is unaffected.
+  RawConnection quick(port_);
+  quick.send("GET /hello?name=quick HTTP/1.1\r\n\r\n");
+  auto ok = quick.response(2s);
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 200);
 }
 
 TEST_F(ServerTest, StreamsABodyUnframedAndEndsTheConnection) {

@@ -10,8 +10,10 @@
 #include <poll.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <memory>
 #include <stdexcept>
@@ -159,6 +161,9 @@ void HttpServer::serve(int fd) {
   RequestReader reader(options_.limits);
   std::array<char, 16 * 1024> buffer;
   std::size_t served = 0;
+  // When the request under way must be complete; max() between requests.
+  constexpr auto unset = std::chrono::steady_clock::time_point::max();
+  auto request_deadline = unset;
   for (;;) {
     std::optional<HttpRequest> request = reader.next();
     if (!request) {
@@ -172,21 +177,34 @@ void HttpServer::serve(int fd) {
                   .status != IoStatus::ok)
         return;
       const bool between = reader.idle();
-      const auto timeout =
-          between && served > 0 ? options_.keep_alive_timeout : options_.read_timeout;
+      auto timeout = between && served > 0 ? options_.keep_alive_timeout : options_.read_timeout;
+      if (!between) {
+        const auto now = std::chrono::steady_clock::now();
+        if (request_deadline == unset) request_deadline = now + options_.request_timeout;
+        const auto left = std::chrono::ceil<std::chrono::milliseconds>(request_deadline - now);
+        if (left.count() <= 0) {
+          answer_timeout(fd, "the request did not complete within " +
+                                 format_duration(options_.request_timeout));
+          return;
+        }
+        timeout = std::min(timeout, left);
+      }
       const IoResult got = receive(fd, buffer.data(), buffer.size(), timeout, stop_fd_.get());
       if (got.status == IoStatus::ok) {
         reader.feed(std::string_view(buffer.data(), got.bytes));
         continue;
       }
       if (got.status == IoStatus::timed_out && !between) {
-        HttpResponse response = error_response(408, "the rest of the request did not come within " +
-                                                        format_duration(options_.read_timeout));
-        if (write_response(fd, nullptr, response, false)) close_gracefully(fd);
+        const bool whole = std::chrono::steady_clock::now() >= request_deadline;
+        answer_timeout(fd, whole ? "the request did not complete within " +
+                                       format_duration(options_.request_timeout)
+                                 : "the rest of the request did not come within " +
+                                       format_duration(options_.read_timeout));
       }
       return;  // the client closed, went silent between requests, or the server is stopping
     }
     ++served;
+    request_deadline = unset;
     HttpResponse response = respond(*request);
     const bool keep_alive = request->keep_alive && !response.streamed() &&
                             !asks_to_close(response) && served < options_.keep_alive_max_requests &&
@@ -199,6 +217,11 @@ void HttpServer::serve(int fd) {
       return;
     }
   }
+}
+
+void HttpServer::answer_timeout(int fd, const std::string& why) {
+  HttpResponse response = error_response(408, why);
+  if (write_response(fd, nullptr, response, false)) close_gracefully(fd);
 }
 
 HttpResponse HttpServer::respond(HttpRequest& request) {

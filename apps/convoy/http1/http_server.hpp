@@ -5,8 +5,9 @@
 // `keep_alive_timeout` of silence (HTTP/1.0 and "Connection: close" honoured). A streamed
 // response (HttpResponse's content provider) is sent unframed and ends the connection.
 //
-// Every wait is bounded (read and write timeouts) and interruptible: stop() makes one eventfd
-// readable, which every poll() of the listener and of every connection also waits on, so a
+// Every wait is bounded (read and write timeouts, and a whole request by request_timeout, so a
+// client trickling a byte at a time cannot keep a thread) and interruptible: stop() makes one
+// eventfd readable, which every poll() of the listener and of every connection also waits on, so a
 // blocked accept, read or write ends at once and stop() returns as soon as the handlers that
 // are running return. A content provider waiting for content is its owner's to wake (ApiServer
 // closes its event hub first).
@@ -40,6 +41,9 @@ struct HttpServerOptions {
   std::chrono::milliseconds idle_thread_exit = std::chrono::seconds(10);
   /// For each read of a request under way, and for the first request of a connection.
   std::chrono::milliseconds read_timeout = std::chrono::seconds(5);
+  /// For a whole request, from its first byte to its last: a client that trickles a byte now
+  /// and then (never silent for read_timeout) holds a thread no longer than this.
+  std::chrono::milliseconds request_timeout = std::chrono::seconds(30);
   /// For each wait for room to write; a client that reads nothing for this long is dropped.
   std::chrono::milliseconds write_timeout = std::chrono::seconds(5);
   /// Silence allowed between two requests of a connection.
@@ -79,6 +83,8 @@ class HttpServer {
   void accept_loop();
   void serve(int fd);
   [[nodiscard]] HttpResponse respond(HttpRequest& request);
+  /// Answers 408 with `why`, then closes the connection gracefully.
+  void answer_timeout(int fd, const std::string& why);
   [[nodiscard]] HttpResponse error_response(int status, const std::string& message) const;
   /// Sends the response's head and body (or stream); false when the connection broke.
   bool write_response(int fd, const HttpRequest* request, HttpResponse& response, bool keep_alive);
