@@ -1,5 +1,6 @@
 // EventLoop and LoopCore: see include/convoy/event_loop.hpp and loop_core.hpp.
 #include "runtime/loop_core.hpp"
+#include "runtime/thread_name.hpp"
 
 #include <convoy/event_loop.hpp>
 
@@ -10,7 +11,10 @@ namespace detail {
 LoopCore::LoopCore()
     : io_(std::make_unique<asio::io_context>()),
       work_(asio::make_work_guard(*io_)),
-      thread_([io = io_.get()] { io->run(); }) {}
+      thread_([io = io_.get()] {
+        runtime::name_this_thread("convoy-loop");
+        io->run();
+      }) {}
 
 LoopCore::~LoopCore() {
   work_.reset();

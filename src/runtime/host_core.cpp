@@ -1,6 +1,7 @@
 // HostCore: construction, the io thread, the turn discipline (hold what a turn sends until what
 // it made durable is committed), and the engine's Environment (see host_core.hpp).
 #include "runtime/host_core.hpp"
+#include "runtime/thread_name.hpp"
 
 #include "runtime/address_resolution.hpp"
 #include "runtime/logger.hpp"
@@ -104,7 +105,10 @@ HostCore::HostCore(HostOptions options)
   snapshots_.publish(*engine_, true);
   if (!shared_loop_) {
     work_.emplace(asio::make_work_guard(io_));
-    io_thread_ = std::thread([this] { io_.run(); });
+    io_thread_ = std::thread([this] {
+      runtime::name_this_thread("convoy-io");
+      io_.run();
+    });
   }
   log_->info("member {} listening on {} (bound {}), incarnation {}{}", id_.to_string(),
              address_.to_string(), transport_->local_address().to_string(), restored.incarnation,

@@ -1,6 +1,7 @@
 // SubscriptionHub and SubscriptionState: bounded per-subscription queues and the one dispatcher
 // thread (see subscription_hub.hpp); also the public Subscription handle.
 #include "runtime/subscription_hub.hpp"
+#include "runtime/thread_name.hpp"
 
 #include <algorithm>
 
@@ -114,7 +115,10 @@ std::uint64_t Subscription::dropped() const {
 namespace convoy::runtime {
 
 SubscriptionHub::SubscriptionHub(std::size_t capacity)
-    : capacity_(capacity), dispatcher_([this] { run(); }) {}
+    : capacity_(capacity), dispatcher_([this] {
+        runtime::name_this_thread("convoy-events");
+        run();
+      }) {}
 
 SubscriptionHub::~SubscriptionHub() {
   stop();
