@@ -164,6 +164,8 @@ void HttpServer::serve(int fd) {
   // When the request under way must be complete; max() between requests.
   constexpr auto unset = std::chrono::steady_clock::time_point::max();
   auto request_deadline = unset;
+  const std::string too_slow =
+      "the request did not complete within " + format_duration(options_.request_timeout);
   for (;;) {
     std::optional<HttpRequest> request = reader.next();
     if (!request) {
@@ -183,8 +185,7 @@ void HttpServer::serve(int fd) {
         if (request_deadline == unset) request_deadline = now + options_.request_timeout;
         const auto left = std::chrono::ceil<std::chrono::milliseconds>(request_deadline - now);
         if (left.count() <= 0) {
-          answer_timeout(fd, "the request did not complete within " +
-                                 format_duration(options_.request_timeout));
+          answer_timeout(fd, too_slow);
           return;
         }
         timeout = std::min(timeout, left);
@@ -196,8 +197,7 @@ void HttpServer::serve(int fd) {
       }
       if (got.status == IoStatus::timed_out && !between) {
         const bool whole = std::chrono::steady_clock::now() >= request_deadline;
-        answer_timeout(fd, whole ? "the request did not complete within " +
-                                       format_duration(options_.request_timeout)
+        answer_timeout(fd, whole ? too_slow
                                  : "the rest of the request did not come within " +
                                        format_duration(options_.read_timeout));
       }
