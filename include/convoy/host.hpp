@@ -29,6 +29,7 @@
 #include <convoy/member.hpp>
 #include <convoy/member_id.hpp>
 #include <convoy/metrics.hpp>
+#include <convoy/security.hpp>
 #include <convoy/subscription.hpp>
 
 #include <chrono>
@@ -190,6 +191,23 @@ class Host {
   bool fail(const MemberId& id);
 
   [[nodiscard]] Metrics metrics() const;
+
+  // --- Keyring and encryption, changed while running (docs/runtime.md, "Security"). Rotation:
+  // install the new key on every member, then make it the primary on every member, then remove
+  // the old one from every member. Each throws convoy::Error(invalid_argument) saying why it
+  // changed nothing, or Error(not_running).
+
+  /// The keys (ids only, the primary first), the encryption stage and the cluster name.
+  [[nodiscard]] KeyringStatus keyring() const;
+  /// Adds a key (base64) that opens packets; installing one that is there is fine.
+  void install_key(std::string_view key);
+  /// Makes an installed key (base64, or its id) the one that seals what this host sends.
+  void use_key(std::string_view key_or_id);
+  /// Removes an installed key (base64, or its id) other than the primary.
+  void remove_key(std::string_view key_or_id);
+  /// Moves to another encryption stage (rollout: off, accept_sealed, send_sealed, required,
+  /// every member reaching one before any moves on). Stages other than off need a key.
+  void set_encryption(Encryption encryption);
 
   /// Tells the cluster this member is leaving (others see it as left, not failed) and returns
   /// once the news has spread or `timeout` passed; then the host stops.

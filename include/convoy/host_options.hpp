@@ -7,6 +7,7 @@
 #include <convoy/event_loop.hpp>
 #include <convoy/log.hpp>
 #include <convoy/member_id.hpp>
+#include <convoy/security.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -47,6 +48,12 @@ struct HostOptions {
   std::optional<MemberId> id;
 
   Config config = Config::lan();
+
+  /// The keyring and encryption stage (security.hpp). The default: plaintext, no keys.
+  /// Configuration is the whole truth at start: keyring changes made at run time
+  /// (Host::install_key and the rest) last until the host stops; persist them by changing what
+  /// is passed here (the agent rewrites its keyring file).
+  SecurityOptions security;
 
   /// How long Host::join keeps trying the seeds (with backoff) before it gives up.
   std::chrono::milliseconds join_timeout = std::chrono::seconds(30);

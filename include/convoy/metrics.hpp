@@ -32,10 +32,12 @@ struct Metrics {
   std::uint64_t datagrams_received = 0;
   std::uint64_t stream_messages_sent = 0;
   std::uint64_t stream_messages_received = 0;
+  /// Envelopes as the protocol wrote and read them; sealing adds 53 bytes to each on the wire.
   std::uint64_t bytes_sent = 0;
   std::uint64_t bytes_received = 0;
   /// Inputs refused, by reason ("bad_magic", "malformed", ...; "unexpected" for messages that
-  /// decoded but made no sense here).
+  /// decoded but made no sense here; "not_sealed", "other_cluster", "unknown_key", "forged" and
+  /// the other security reasons for packets refused before decoding, docs/protocol.md).
   std::vector<std::pair<std::string, std::uint64_t>> rejected_packets;
 
   // Dissemination and anti-entropy.

@@ -285,6 +285,26 @@ Metrics Host::metrics() const {
   return core_->metrics();
 }
 
+KeyringStatus Host::keyring() const {
+  return core_->keyring();
+}
+
+void Host::install_key(std::string_view key) {
+  core_->change_keyring([&](runtime::PacketGuard& guard) { guard.install(key); });
+}
+
+void Host::use_key(std::string_view key_or_id) {
+  core_->change_keyring([&](runtime::PacketGuard& guard) { guard.use(key_or_id); });
+}
+
+void Host::remove_key(std::string_view key_or_id) {
+  core_->change_keyring([&](runtime::PacketGuard& guard) { guard.remove(key_or_id); });
+}
+
+void Host::set_encryption(Encryption encryption) {
+  core_->change_keyring([&](runtime::PacketGuard& guard) { guard.set_encryption(encryption); });
+}
+
 void Host::leave(std::chrono::milliseconds timeout) {
   core_->leave(timeout);
 }

@@ -85,6 +85,7 @@ HostCore::HostCore(HostOptions options)
       hub_(options_.subscription_capacity) {
   if (auto bad = options_.config.validate())
     throw Error(ErrorCode::invalid_config, "config: " + bad->to_string());
+  guard_ = std::make_unique<runtime::PacketGuard>(options_.security, log_);
   storage_ = open_storage(options_);
   const storage::DurableState& stored = storage_->initial();
   id_ = stored.id;
@@ -174,6 +175,7 @@ void HostCore::flush() {
   publish_snapshot();
   if (!stopped_) {
     for (Outgoing& o : outgoing_) {
+      guard_->seal(o.bytes);
       switch (o.kind) {
         case Outgoing::Kind::datagram:
           transport_->send_datagram(o.to, o.bytes);
@@ -462,7 +464,10 @@ void HostCore::make_durable(const core::DurableChange& change) {
 // runtime::TransportHandler
 
 void HostCore::on_datagram(const Address& from, std::span<const std::uint8_t> bytes) {
-  turn([&] { engine_->handle_datagram(from, bytes, now()); });
+  // Notices come only on streams (packet_guard.hpp): one in a datagram is ignored.
+  const runtime::PacketGuard::Inbound in = guard_->open(bytes, from);
+  if (in.kind != runtime::PacketGuard::Inbound::Kind::plaintext) return;
+  turn([&] { engine_->handle_datagram(from, in.bytes, now()); });
 }
 
 void HostCore::on_stream_failed(const Address& to) {
@@ -472,7 +477,18 @@ void HostCore::on_stream_failed(const Address& to) {
 
 void HostCore::on_stream_message(runtime::StreamId stream, const Address& peer,
                                  std::span<const std::uint8_t> bytes) {
-  turn([&] { engine_->handle_stream(stream, peer, bytes, now()); });
+  const runtime::PacketGuard::Inbound in = guard_->open(bytes, peer);
+  switch (in.kind) {
+    case runtime::PacketGuard::Inbound::Kind::plaintext:
+      turn([&] { engine_->handle_stream(stream, peer, in.bytes, now()); });
+      return;
+    case runtime::PacketGuard::Inbound::Kind::refused:
+      transport_->reply(stream, runtime::PacketGuard::notice(in.refusal));
+      return;
+    case runtime::PacketGuard::Inbound::Kind::notice:
+      record_refusal(peer, in.refusal);
+      return;
+  }
 }
 
 }  // namespace convoy::detail

@@ -16,6 +16,7 @@
 #include "core/engine.hpp"
 #include "runtime/asio_config.hpp"
 #include "runtime/directory_snapshot.hpp"
+#include "runtime/packet_guard.hpp"
 #include "runtime/subscription_hub.hpp"
 #include "runtime/transport.hpp"
 #include "runtime/transport_handler.hpp"
@@ -87,6 +88,11 @@ class HostCore final : private core::Environment, private runtime::TransportHand
   [[nodiscard]] Subscription subscribe(EventFilter filter,
                                        std::function<void(const Event&)> callback);
 
+  /// The keyring's state (on the io thread). Throws Error(not_running) once stopped.
+  [[nodiscard]] KeyringStatus keyring();
+  /// Runs `change(guard)` on the io thread; its convoy::Error reaches the caller.
+  void change_keyring(const std::function<void(runtime::PacketGuard&)>& change);
+
   /// How long a synchronous write into another member's store may wait for its answer.
   [[nodiscard]] std::chrono::milliseconds remote_write_wait() const;
 
@@ -132,6 +138,9 @@ class HostCore final : private core::Environment, private runtime::TransportHand
   [[nodiscard]] core::TimePoint now() const;
   [[nodiscard]] bool on_io_thread() const;
   void log_event(const Event& e);
+  /// A peer's refusal notice: kept for the join's failure message, and logged once.
+  void record_refusal(const Address& peer, runtime::Refusal refusal);
+  static constexpr std::size_t kRefusalsKept = 64;
   void record_remote_write(const WriteResult& result, std::chrono::steady_clock::duration took);
 
   struct Outgoing {
@@ -156,6 +165,11 @@ class HostCore final : private core::Environment, private runtime::TransportHand
   asio::steady_timer refresh_timer_;
   std::unique_ptr<storage::Storage> storage_;
   std::unique_ptr<runtime::Transport> transport_;
+  // Seals what leaves and opens what arrives (io thread, but for its counters).
+  std::unique_ptr<runtime::PacketGuard> guard_;
+  // Peers that refused our packets, and why, from their refusal notices: what a failed join
+  // reports (under join_mutex_).
+  std::vector<std::pair<Address, runtime::Refusal>> refused_by_;
   MemberId id_;
   Address address_;
   std::unique_ptr<core::Engine> engine_;

@@ -44,13 +44,15 @@ void HostCore::join(const std::vector<std::string>& seeds) {
   const auto deadline = std::chrono::steady_clock::now() + options_.join_timeout;
   std::chrono::milliseconds backoff(250);
   std::vector<std::string> reasons(seeds.size(), "no answer");
+  std::vector<std::vector<Address>> seed_addresses(seeds.size());
   for (int attempt = 1;; ++attempt) {
     // Names are resolved again on every attempt: a seed's address may change while we wait.
     std::vector<Address> addresses;
     asio::io_context resolver;
     for (std::size_t i = 0; i < seeds.size(); ++i) {
       try {
-        for (const Address& a : runtime::resolve_seed(resolver, seeds[i])) addresses.push_back(a);
+        seed_addresses[i] = runtime::resolve_seed(resolver, seeds[i]);
+        for (const Address& a : seed_addresses[i]) addresses.push_back(a);
       } catch (const Error& e) {
         if (e.code() == ErrorCode::invalid_argument) throw;
         reasons[i] = e.what();
@@ -88,12 +90,34 @@ void HostCore::join(const std::vector<std::string>& seeds) {
     if (join_state_ == JoinState::joined) return;
     backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
   }
+  {
+    // A seed that answered with a refusal notice: say why rather than "no answer".
+    std::lock_guard lock(join_mutex_);
+    for (std::size_t i = 0; i < seeds.size(); ++i)
+      for (const auto& [peer, refusal] : refused_by_)
+        if (std::find(seed_addresses[i].begin(), seed_addresses[i].end(), peer) !=
+            seed_addresses[i].end())
+          reasons[i] = "refused our packets: " + std::string(runtime::explain(refusal));
+  }
   std::string tried;
   for (std::size_t i = 0; i < seeds.size(); ++i)
     tried += (i ? ", " : "") + seeds[i] + " (" + reasons[i] + ")";
   throw Error(ErrorCode::join_failed, "could not join a cluster within " +
                                           seconds_text(options_.join_timeout) + " through " +
                                           tried + "; check the seeds are running and reachable");
+}
+
+void HostCore::record_refusal(const Address& peer, runtime::Refusal refusal) {
+  {
+    std::lock_guard lock(join_mutex_);
+    const auto same = [&](const auto& r) { return r.first == peer && r.second == refusal; };
+    if (std::any_of(refused_by_.begin(), refused_by_.end(), same)) return;  // said already
+    std::erase_if(refused_by_, [&](const auto& r) { return r.first == peer; });
+    // Bounded: only what a join may need to report, the oldest goes first.
+    if (refused_by_.size() >= kRefusalsKept) refused_by_.erase(refused_by_.begin());
+    refused_by_.emplace_back(peer, refusal);
+  }
+  log_->warn("{} refused our packets: {}", peer.to_string(), runtime::explain(refusal));
 }
 
 void HostCore::leave(std::chrono::milliseconds timeout) {
@@ -224,6 +248,26 @@ void HostCore::record_remote_write(const WriteResult& result,
 }
 
 // ---------------------------------------------------------------------------------------------
+// Keyring
+
+KeyringStatus HostCore::keyring() {
+  try {
+    return on_io([this] { return guard_->status(); });
+  } catch (const std::future_error&) {
+    throw Error(ErrorCode::not_running, "the host is not running");
+  }
+}
+
+void HostCore::change_keyring(const std::function<void(runtime::PacketGuard&)>& change) {
+  try {
+    // The guard's Error travels back through the task's future.
+    on_io([&] { change(*guard_); });
+  } catch (const std::future_error&) {
+    throw Error(ErrorCode::not_running, "the host is not running");
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Metrics
 
 Metrics HostCore::metrics() {
@@ -252,6 +296,7 @@ Metrics HostCore::metrics() {
       m.rejected_packets.emplace_back(
           std::string(wire::to_string(static_cast<wire::DecodeError>(i))), s.rejected[i]);
     m.rejected_packets.emplace_back("unexpected", s.unexpected);
+    for (auto& reason : guard_->rejected()) m.rejected_packets.push_back(std::move(reason));
     m.updates_piggybacked = s.updates_piggybacked;
     m.deltas_piggybacked = s.deltas_piggybacked;
     m.broadcast_queue_depth = engine_->pending_broadcasts();

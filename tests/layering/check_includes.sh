@@ -53,6 +53,11 @@ forbid src/sim "$inc<(asio|thread|mutex)" "sim is single-threaded and owns no so
 # storage: public types and LMDB only.
 forbid src/storage "$inc\"(wire|core|sim|runtime|crypto)/" "storage depends on the public types only"
 
+# crypto: public types and libsodium only; a bytes -> bytes layer that knows no message.
+forbid src/crypto "$inc\"(wire|core|sim|storage|runtime)/" "crypto depends on the public types only"
+forbid src/crypto "$inc<(asio|asio\.hpp|spdlog|fmt|lmdb|google|nlohmann)" \
+  "crypto uses no third-party library but libsodium"
+
 # runtime: may use everything below it, never the simulator.
 forbid src/runtime "$inc\"sim/" "runtime never uses the simulator"
 

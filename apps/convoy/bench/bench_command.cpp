@@ -131,6 +131,7 @@ struct BenchCommand::Args {
   std::size_t updates = 20;
   double write_rate = 0;
   std::uint64_t seed = 1;
+  bool encrypt = false;
 };
 
 BenchCommand::BenchCommand(CLI::App& parent) : args_(std::make_unique<Args>()) {
@@ -165,6 +166,8 @@ BenchCommand::BenchCommand(CLI::App& parent) : args_(std::make_unique<Args>()) {
                 "no such window)")
       ->check(CLI::Range(0.0, 100000.0));
   b->add_option("--seed", a.seed, "Seed of the choice of writers (default 1)");
+  b->add_flag("--encrypt", a.encrypt,
+              "Seal all traffic with one generated key (encryption required), to measure its cost");
 }
 
 BenchCommand::~BenchCommand() = default;
@@ -198,9 +201,12 @@ int BenchCommand::run() {
   out["probe_period_ms"] = millis(config.protocol.probe_interval);
   out["factor"] = config.dissemination.factor;
   out["eager_peers"] = config.dissemination.eager_peers;
+  out["encrypted"] = a.encrypt;
+  SecurityOptions security;
+  if (a.encrypt) security = SecurityOptions{{generate_key()}, Encryption::required, "bench"};
   try {
     const auto started = Clock::now();
-    HostCluster cluster(a.nodes, a.hosts_per_loop, config, progress);
+    HostCluster cluster(a.nodes, a.hosts_per_loop, config, security, progress);
     out["event_loops"] = cluster.loops();
     const bool formed = cluster.wait_formed(
         std::chrono::duration_cast<std::chrono::milliseconds>(form_timeout), progress);

@@ -7,8 +7,10 @@
 namespace convoy::app {
 namespace {
 
-HostOptions options_for(const Config& config, std::shared_ptr<EventLoop> loop) {
+HostOptions options_for(const Config& config, const SecurityOptions& security,
+                        std::shared_ptr<EventLoop> loop) {
   HostOptions o;
+  o.security = security;
   o.event_loop = std::move(loop);
   o.bind_host = "127.0.0.1";
   o.port = 0;
@@ -21,7 +23,7 @@ HostOptions options_for(const Config& config, std::shared_ptr<EventLoop> loop) {
 }  // namespace
 
 HostCluster::HostCluster(std::size_t nodes, std::size_t hosts_per_loop, const Config& config,
-                         const Progress& progress) {
+                         const SecurityOptions& security, const Progress& progress) {
   hosts_.reserve(nodes);
   // The hosts hold their loop: it ends with the last of them.
   std::shared_ptr<EventLoop> loop;
@@ -33,10 +35,10 @@ HostCluster::HostCluster(std::size_t nodes, std::size_t hosts_per_loop, const Co
     }
     return loop;
   };
-  hosts_.push_back(Host::start(options_for(config, loop_for(0))));
+  hosts_.push_back(Host::start(options_for(config, security, loop_for(0))));
   const std::string seed = hosts_.front()->address().to_string();
   for (std::size_t i = 1; i < nodes; ++i) {
-    hosts_.push_back(Host::join(options_for(config, loop_for(i)), {seed}));
+    hosts_.push_back(Host::join(options_for(config, security, loop_for(i)), {seed}));
     if ((i + 1) % 16 == 0 || i + 1 == nodes)
       progress(std::to_string(i + 1) + " of " + std::to_string(nodes) + " hosts joined");
   }

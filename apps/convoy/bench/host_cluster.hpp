@@ -23,10 +23,10 @@ class HostCluster {
  public:
   using Progress = std::function<void(const std::string&)>;
 
-  /// Starts `nodes` hosts with `config` (joins are sequential; each waits for its answer).
-  /// Throws convoy::Error when a host cannot start or join.
+  /// Starts `nodes` hosts with `config` and `security` (joins are sequential; each waits for
+  /// its answer). Throws convoy::Error when a host cannot start or join.
   HostCluster(std::size_t nodes, std::size_t hosts_per_loop, const Config& config,
-              const Progress& progress);
+              const SecurityOptions& security, const Progress& progress);
   /// Shuts every host down (abruptly, all at once: nobody waits for news of the others).
   ~HostCluster();
   HostCluster(const HostCluster&) = delete;
