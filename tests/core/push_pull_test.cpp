@@ -2,8 +2,9 @@
 // nothing else; different views exchange their full states over the stream path in two more
 // messages, and both end with the union. A full state never travels as a datagram (a forged
 // summary must not reflect one at a third party), and a lost summary or answer during the
-// post-join exchanges is retried at the same gap. The view hash itself: order-free, and blind to
-// members that are no longer active.
+// post-join exchanges is retried at the same gap; an answer counts only if it echoes the
+// summary's hash. The view hash itself: order-free, and blind to members that are no longer
+// active.
 #include "core/membership/member_table.hpp"
 #include "engine_harness.hpp"
 
@@ -142,6 +143,7 @@ TEST(PushPull, ALostPostJoinExchangeIsRetriedAtTheSameGapAndOneAnswerAdvancesIt)
   join(a, 1, {1, 2, 3}, t);
   // Runs the clock to `until`, the others answering every probe (they stay alive, so there is
   // always a peer to open an exchange with); returns when exchanges were opened.
+  std::uint64_t asked = 0;  // the hash the latest summary carried
   auto opened_at = [&](TimePoint until) {
     std::vector<TimePoint> at;
     while (t < until) {
@@ -153,7 +155,10 @@ TEST(PushPull, ALostPostJoinExchangeIsRetriedAtTheSameGapAndOneAnswerAdvancesIt)
       for (const Sent& s : sent) {
         if (const auto* ping = std::get_if<wire::Ping>(&s.packet.body))
           a.deliver(wire::Packet{wire::Ack{ping->seq}, {}, {}}, s.to, t);
-        opened = opened || std::holds_alternative<wire::PushPull>(s.packet.body);
+        if (const auto* pp = std::get_if<wire::PushPull>(&s.packet.body)) {
+          opened = true;
+          asked = pp->members_hash;
+        }
       }
       if (opened) at.push_back(t);
     }
@@ -167,9 +172,16 @@ TEST(PushPull, ALostPostJoinExchangeIsRetriedAtTheSameGapAndOneAnswerAdvancesIt)
   ASSERT_EQ(retries.size(), 2u);
   EXPECT_LE(retries[0] - first[0], 5s + 100ms);
   EXPECT_LE(retries[1] - retries[0], 5s + 100ms);
+  // An equal-view answer that does not echo the summary's hash (forged by someone who never
+  // saw it): not an answer.
+  ASSERT_NE(asked, 0u);
+  wire::PushPull equal{true, {}, false, asked + 1, false};
+  const auto unexpected = a.engine.stats().unexpected;
+  a.deliver(wire::Packet{equal, {}, {}}, member_address(2), t);
+  EXPECT_EQ(a.engine.stats().unexpected, unexpected + 1);
+  EXPECT_EQ(a.engine.stats().push_pulls_equal, 0u);
   // Answered, twice (a duplicated datagram): the gap doubles once, to 10 s.
-  wire::PushPull equal{true, {}, false, 0, false};
-  equal.members_hash = 1;  // any summary answer
+  equal.members_hash = asked;
   a.deliver(wire::Packet{equal, {}, {}}, member_address(2), t);
   a.deliver(wire::Packet{equal, {}, {}}, member_address(2), t);
   const TimePoint answered = t;

@@ -188,6 +188,11 @@ void ClusterSync::on_push_pull(const Origin& origin, const wire::PushPull& pp, T
   // when the views differ, so a settled cluster's anti-entropy costs two hashes an exchange.
   if (pp.members.empty() && pp.members_hash != 0) {
     if (pp.reply) {
+      if (pp.members_hash != exchange_hash_) {
+        // Not an answer to our summary: forged, or to an exchange since replaced by another.
+        ++ctx_.stats.unexpected;
+        return;
+      }
       ++ctx_.stats.push_pulls_equal;
       exchange_answered(now);
       return;
@@ -292,8 +297,9 @@ void ClusterSync::push_pull_tick(TimePoint now) {
   // a side on the 2-core VM of docs/results.md, a third of an idle agent's CPU at 64 members.
   // Views that differ are answered with the full state, over the stream path when it is large.
   exchange_pending_ = true;
+  exchange_hash_ = membership_.view_hash();
   outbox_.send(membership_.at(peers[0]).address,
-               wire::PushPull{false, {}, false, membership_.view_hash(), false});
+               wire::PushPull{false, {}, false, exchange_hash_, false});
 }
 
 void ClusterSync::reconnect_tick(TimePoint now) {

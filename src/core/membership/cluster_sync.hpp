@@ -120,6 +120,11 @@ class ClusterSync {
   /// A periodic exchange was opened and not answered yet: only its first answer advances the
   /// post-join gaps (a duplicated or late datagram must not skip an exchange).
   bool exchange_pending_ = false;
+  /// The view hash the pending exchange's summary carried. An equal-view answer echoes it: a
+  /// datagram's source is easily forged, a 64-bit hash the forger never saw is not (the source
+  /// address is no proof anyway: a member bound to a wildcard may answer from an address other
+  /// than the one it advertises).
+  std::uint64_t exchange_hash_ = 0;
   TimePoint next_push_pull_{};
   TimePoint next_reconnect_{};
 };
