@@ -68,13 +68,15 @@ class Sealer {
 
   [[nodiscard]] const std::string& cluster_name() const { return cluster_name_; }
 
-  /// Seals `plaintext` with `key` into `out` (resized to plaintext.size() + kSealOverhead).
+  /// Seals `plaintext` with `key` into `out` (resized to plaintext.size() + kSealOverhead),
+  /// which must not share memory with `plaintext` (asserted in debug builds).
   /// Not const: every call takes the next nonce.
   void seal(const Key& key, std::span<const std::uint8_t> plaintext,
             std::vector<std::uint8_t>& out);
 
   /// Opens `sealed` with the keyring's key of the id it names, into `out` (resized to the
-  /// plaintext's size). nullopt on success; otherwise why, and `out` holds nothing useful.
+  /// plaintext's size), which must not share memory with `sealed` (asserted in debug builds).
+  /// nullopt on success; otherwise why, and `out` is empty.
   [[nodiscard]] std::optional<OpenError> open(const Keyring& keyring,
                                               std::span<const std::uint8_t> sealed,
                                               std::vector<std::uint8_t>& out) const;
