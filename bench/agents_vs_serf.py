@@ -18,10 +18,14 @@ For each system it measures:
 Needs Debian's `serf` and `python3-msgpack` (scripts/setup installs both) and a built convoy
 (use the release build for figures).
 
+With --encrypt both sides seal all traffic with one generated 32-byte key (Convoy: --key,
+XChaCha20-Poly1305; Serf: -encrypt, AES-256-GCM).
+
 usage: bench/agents_vs_serf.py --convoy build/release/apps/convoy/convoy [--nodes 64]
-                               [--trials 10] [--idle 20] [--only convoy|serf] [--json]
+                               [--trials 10] [--idle 20] [--only convoy|serf] [--encrypt] [--json]
 """
 import argparse
+import base64
 import json
 import os
 import selectors
@@ -126,10 +130,11 @@ class Cluster:
 class ConvoySystem:
     name = "convoy"
 
-    def __init__(self, binary, root, n):
+    def __init__(self, binary, root, n, key=None):
         self.binary = binary
         self.cluster = Cluster(root, "convoy")
         self.n = n
+        self.key = key
         self.gossip = [free_port() for _ in range(n)]
         self.http = [free_port() for _ in range(n)]
         self.ids = []
@@ -138,6 +143,8 @@ class ConvoySystem:
         a = [self.binary, "agent", "--bind", f"127.0.0.1:{self.gossip[i]}", "--http",
              f"127.0.0.1:{self.http[i]}", "--data-dir", os.path.join(self.cluster.dir, f"d{i}"),
              "--log-level", "warn", "--tag", f"name=agent-{i}"]
+        if self.key:
+            a += ["--key", self.key]
         if i > 0:
             a += ["--join", f"127.0.0.1:{self.gossip[0]}"]
         return a
@@ -402,16 +409,19 @@ class SerfPoller:
 class SerfSystem:
     name = "serf"
 
-    def __init__(self, binary, root, n):
+    def __init__(self, binary, root, n, key=None):
         self.binary = binary
         self.cluster = Cluster(root, "serf")
         self.n = n
+        self.key = key
         self.gossip = [free_port() for _ in range(n)]
         self.rpc = [free_port() for _ in range(n)]
 
     def argv(self, i):
         a = [self.binary, "agent", f"-node=agent-{i}", f"-bind=127.0.0.1:{self.gossip[i]}",
              f"-rpc-addr=127.0.0.1:{self.rpc[i]}", "-log-level=warn", "-profile=lan"]
+        if self.key:
+            a += [f"-encrypt={self.key}"]
         if i > 0:
             a += [f"-join=127.0.0.1:{self.gossip[0]}"]
         return a
@@ -655,16 +665,20 @@ def main():
     ap.add_argument("--json", action="store_true", help="one JSON object per system on stdout")
     ap.add_argument("--smaps-dir", help="also save each agent's /proc/PID/smaps here after the "
                     "idle window (to see which mappings make an agent's resident size)")
+    ap.add_argument("--encrypt", action="store_true",
+                    help="both systems seal all traffic with one generated 32-byte key")
     args = ap.parse_args()
+    key = base64.b64encode(os.urandom(32)).decode() if args.encrypt else None
     systems = []
     if args.only != "serf":
         if not args.convoy:
             ap.error("--convoy is required (or --only serf)")
-        systems.append(lambda root: ConvoySystem(os.path.abspath(args.convoy), root, args.nodes))
+        systems.append(lambda root: ConvoySystem(os.path.abspath(args.convoy), root, args.nodes,
+                                                    key))
     if args.only != "convoy":
         if not os.access(args.serf, os.X_OK):
             ap.error(f"serf not found at {args.serf} (scripts/setup installs Debian's serf)")
-        systems.append(lambda root: SerfSystem(args.serf, root, args.nodes))
+        systems.append(lambda root: SerfSystem(args.serf, root, args.nodes, key))
     root = tempfile.mkdtemp(prefix="convoy-vs-serf-")
     results = []
     try:
@@ -676,8 +690,9 @@ def main():
             finally:
                 system.cluster.close()
             results.append(r)
+            r["encrypted"] = bool(key)
             print(json.dumps(r) if args.json else
-                  f"{r['system']:6} {r['nodes']} agents: write visible through every agent's API "
+                  f"{r['system']:6} {r['nodes']} agents{' (encrypted)' if key else ''}: write visible through every agent's API "
                   f"median {r['visible_everywhere_ms_median']} ms (max "
                   f"{r['visible_everywhere_ms_max']} ms, per agent median "
                   f"{r['per_agent_ms_median']} ms, {r['trials']} writes); read by polling every "

@@ -1,6 +1,7 @@
 // convoy: the command-line tool. One binary, several commands:
 //   convoy agent ...   one member of a cluster, with its HTTP API and dashboard (agent/, http/)
-//   convoy members|get|put|del|search|watch|evict|fail|health   talk to an agent (cli/)
+//   convoy members|get|put|del|search|watch|evict|fail|health|keyring   talk to an agent (cli/)
+//   convoy keygen      a fresh encryption key (cli/)
 //   convoy demo ...    a local cluster of agents, narrated (demo/)
 //   convoy sim ...     simulator scenarios (sim/)
 //   convoy bench ...   hosts in this process over real sockets, measured (bench/)

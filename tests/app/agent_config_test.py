@@ -9,23 +9,7 @@ usage: agent_config_test.py CONVOY_BINARY
 import os
 import subprocess
 
-from convoy_harness import check, free_port, run
-
-
-def refused(h, args, *expected, status=2):
-    """Runs `convoy agent ARGS`; it must exit `status` at once with one line naming `expected`."""
-    defaults = []
-    for flag in ("--http", "--bind"):
-        if flag not in args:
-            defaults += [flag, f"127.0.0.1:{free_port()}"]
-    p = subprocess.run([h.binary, "agent"] + defaults + args,
-                       capture_output=True, text=True, timeout=30)
-    lines = p.stderr.strip().splitlines()
-    check(p.returncode == status, f"{args}: exit {p.returncode}, not {status}: {p.stderr}")
-    check(len(lines) == 1, f"{args}: not one line: {p.stderr!r}")
-    for word in expected:
-        check(word in lines[0], f"{args}: {word!r} not in {lines[0]!r}")
-    return lines[0]
+from convoy_harness import check, refused, run
 
 
 def config_file(h, name, text):
@@ -132,6 +116,12 @@ def bad_files(h):
         ("TOML syntax", '[protocol\nprobe_period = "1s"\n', ["bad.toml:1"]),
         ("duplicate key", 'profile = "lan"\nprofile = "wan"\n', ["bad.toml:2"]),
         ("tag too long", f'[tags]\n{"k" * 300} = "v"\n', ["max_key_bytes"]),
+        ("bad stage", '[security]\nencryption = "loud"\n',
+         ["bad.toml:2", "security.encryption", "loud"]),
+        ("stage without a key", '[security]\nencryption = "required"\n',
+         ["security.encryption", "needs a key"]),
+        ("bad key", '[security]\nkeys = ["abc"]\n', ["bad.toml:2", "security.keys", "not a key"]),
+        ("unknown security key", '[security]\nkey = "x"\n', ["security.key", "unknown key"]),
     ]
     for what, text, expected in cases:
         path = config_file(h, "bad.toml", text)
@@ -154,6 +144,9 @@ def bad_flags(h):
     refused(h, ["--no-such-flag"], "--no-such-flag")
     refused(h, ["--join-timeout", "1parsec"], "--join-timeout")
     refused(h, ["--probe-period", "1s", "--probe-timeout", "1s"], "protocol.probe_timeout")
+    refused(h, ["--encryption", "loud"], "--encryption", "loud")
+    refused(h, ["--encryption", "send_sealed"], "--encryption", "needs a key")
+    refused(h, ["--key", "abc"], "--key", "not a key")
 
 
 def port_in_use(h):

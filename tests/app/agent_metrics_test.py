@@ -27,6 +27,7 @@ EXPECTED = {
     "convoy_remote_write_latency_seconds": "histogram", "convoy_subscriptions": "gauge",
     "convoy_subscription_events_dropped": "counter", "convoy_connections_open": "gauge",
     "convoy_connections_refused": "counter", "convoy_stream_timeouts": "counter",
+    "convoy_encryption_stage": "gauge", "convoy_keyring_keys": "gauge",
     "convoy_agent_event_streams": "gauge", "convoy_agent_event_streams_limit": "gauge",
     "convoy_agent_event_frames_dropped": "counter", "convoy_agent_events": "counter",
     "convoy_agent_uptime_seconds": "gauge",
@@ -88,6 +89,11 @@ def test(h):
     check(sample(f, "convoy_bytes", direction="in") > 0, "bytes in")
     check(sample(f, "convoy_agent_event_streams") == 0, "no stream open")
     check(sample(f, "convoy_agent_event_streams_limit") == 1024, "stream limit")
+    # A plaintext agent: stage off, no keys, nothing refused for a security reason.
+    check(sample(f, "convoy_encryption_stage", stage="off") == 1, "stage off")
+    check(sample(f, "convoy_encryption_stage", stage="required") == 0, "not required")
+    check(sample(f, "convoy_keyring_keys") == 0, "no keys")
+    check(sample(f, "convoy_rejected_packets", reason="sealed_unexpected") == 0, "sealed refused")
 
 
 if __name__ == "__main__":

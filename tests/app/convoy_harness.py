@@ -263,6 +263,23 @@ class Harness:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
+def refused(h, args, *expected, status=2):
+    """Runs `convoy agent ARGS` (on free ports unless ARGS say where); it must exit `status` at
+    once with one line on stderr that holds every string of `expected`. Returns the line."""
+    defaults = []
+    for flag in ("--http", "--bind"):
+        if flag not in args:
+            defaults += [flag, f"127.0.0.1:{free_port()}"]
+    p = subprocess.run([h.binary, "agent"] + defaults + args,
+                       capture_output=True, text=True, timeout=30)
+    lines = p.stderr.strip().splitlines()
+    check(p.returncode == status, f"{args}: exit {p.returncode}, not {status}: {p.stderr}")
+    check(len(lines) == 1, f"{args}: not one line: {p.stderr!r}")
+    for word in expected:
+        check(word in lines[0], f"{args}: {word!r} not in {lines[0]!r}")
+    return lines[0]
+
+
 def wait_for_alive(agents, n, timeout=30):
     def formed():
         return all(sum(m["status"] == "alive" for m in a.members().values()) == n

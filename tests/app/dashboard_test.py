@@ -2,7 +2,7 @@
 """The dashboard in a real browser (headless Chromium driven by Selenium) against a live
 3-agent cluster on 127.0.0.1: the page lists the three members alive, a key put through the API
 appears on the page, another member's store shows on a click, the search box finds every
-member's name, the health score is shown, and an agent killed with SIGKILL turns dead on the
+member's name, the health score and the encryption stage are shown, and an agent killed with SIGKILL turns dead on the
 page — all from the event stream and the API, with no JavaScript error in the console.
 
 Skipped (exit 77) only where Chromium, its driver or Selenium is not installed.
@@ -69,6 +69,8 @@ def test(h):
         check(len(rows(driver)) == 3, "not three rows")
         wait_until("the health score",
                    lambda: driver.find_element(By.ID, "health-score").text.isdigit(), 20)
+        wait_until("the encryption stage beside it",
+                   lambda: driver.find_element(By.ID, "encryption").text == "off", 20)
 
         # A key put through the API appears in this member's store and in the events.
         check(a.put("/v1/store/dash-key", "hello dashboard").status == 200, "put")

@@ -31,7 +31,10 @@ TEST(PrometheusText, EverySampleBelongsToADeclaredFamily) {
   m.remote_write_latency_counts = {1, 3};
   m.remote_write_latency_count = 4;
   m.remote_write_latency_sum = 0.5;
-  const std::string text = prometheus_text(m, AgentGauges{});
+  KeyringStatus keyring;
+  keyring.key_ids = {"1a2b3c4d"};
+  keyring.encryption = Encryption::send_sealed;
+  const std::string text = prometheus_text(m, keyring, AgentGauges{});
   std::set<std::string> families;
   std::istringstream in(text);
   std::string line;
@@ -53,6 +56,11 @@ TEST(PrometheusText, EverySampleBelongsToADeclaredFamily) {
             std::string::npos);
   EXPECT_NE(text.find("convoy_remote_write_latency_seconds_bucket{le=\"0.01\"} 3"),
             std::string::npos);
+  // Every stage is listed, the current one 1, so a query finds members a rollout missed.
+  EXPECT_NE(text.find("convoy_encryption_stage{stage=\"send_sealed\"} 1\n"), std::string::npos);
+  EXPECT_NE(text.find("convoy_encryption_stage{stage=\"required\"} 0\n"), std::string::npos);
+  EXPECT_NE(text.find("convoy_encryption_stage{stage=\"off\"} 0\n"), std::string::npos);
+  EXPECT_NE(text.find("convoy_keyring_keys 1\n"), std::string::npos);
 }
 
 /// A LogOutput into a temporary file, read back as lines.

@@ -1,9 +1,12 @@
 // `convoy agent`: see agent_command.hpp. The steps, in order: read the options (file, then
 // flags) and refuse bad ones before anything starts; bind the HTTP port (a port in use is
 // reported before joining anyone); start or join the member; subscribe the event log and the
-// event streams; write the initial keys; serve; wait for a signal; leave.
+// event streams; write the initial keys; serve; wait for a signal; leave. The keyring is resolved
+// with the other options (a keyring file that exists wins, and --key with it is refused), and
+// its file is created once the member runs.
 #include "agent/agent_command.hpp"
 
+#include "agent/agent_keyring.hpp"
 #include "agent/config_file.hpp"
 #include "agent/event_log.hpp"
 #include "agent/log_output.hpp"
@@ -18,6 +21,7 @@
 #include <cstring>
 #include <future>
 #include <iostream>
+#include <optional>
 
 namespace convoy::app {
 namespace {
@@ -92,10 +96,13 @@ AgentCommand::AgentCommand(CLI::App& parent)
 int AgentCommand::run(const ShutdownSignals& signals) {
   AgentOptions options;
   HostOptions host_options;
+  std::optional<AgentKeyring> keyring;
   try {
     options = read_options(flags_);
     host_options = to_host_options(options);
     check_tags(options, host_options.config);
+    keyring.emplace(options.security);
+    host_options.security = keyring->start_options();
   } catch (const OptionError& e) {
     return fail(e.what(), 2);
   }
@@ -126,13 +133,18 @@ int AgentCommand::run(const ShutdownSignals& signals) {
         e.code() == ErrorCode::invalid_config || e.code() == ErrorCode::invalid_argument;
     return fail(e.what(), bad_input ? 2 : 1);
   }
+  try {
+    keyring->attach(*host, log);
+  } catch (const std::exception& e) {
+    return fail(e.what(), 1);  // the member leaves as the Host goes
+  }
 
   EventLog event_log(log);
   EventFilter log_filter;
   log_filter.keys = log.enabled(LogLevel::debug);
   Subscription log_subscription = host->directory().subscribe(
       log_filter, [&event_log](const Event& e) { event_log.on_event(e); });
-  context.attach(*host);
+  context.attach(*host, *keyring);
   hub.attach(host->directory());
   write_tags(*host, options, log);
   server.serve();
@@ -148,6 +160,8 @@ int AgentCommand::run(const ShutdownSignals& signals) {
              {"member", self.id.to_string()},
              {"address", self.address.to_string()},
              {"http", server.address()}});
+  // After the start: a member that cannot start says so in one line, and nothing else.
+  log.write(LogLevel::info, keyring->describe());
 
   // The main thread wakes only to summarize a burst of events (each second while one lasts) and
   // to notice an eviction (within kIdleWake): on a quiet agent, one wakeup in five seconds, not

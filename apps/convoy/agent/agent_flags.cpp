@@ -34,6 +34,19 @@ AgentFlags::AgentFlags(CLI::App& command) : command_(command) {
   command.add_option("--tag", tags_, "Initial key of this member's store, key=value (repeatable)");
   command.add_option("--http-max-streams", max_event_streams_,
                      "Concurrent event streams (SSE) served (default 1024)");
+  command.add_option("--key", keys_,
+                     "Encryption key, base64 (repeatable; the first is the primary; `convoy "
+                     "keygen` makes one). Shows in ps: prefer the config file or --keyring-file");
+  command.add_option("--keyring-file", keyring_file_,
+                     "Keep the keyring in this JSON file: read at start if it exists (then it is "
+                     "the keyring: do not give --key), rewritten after every change made through "
+                     "the API");
+  command.add_option("--encryption", encryption_,
+                     "off, accept_sealed, send_sealed or required (default: required with a key, "
+                     "off without)");
+  command.add_option("--cluster-name", cluster_name_,
+                     "Bound into every sealed packet: clusters that share a key but not a name "
+                     "refuse each other");
   for (const ConfigSetting& s : config_settings())
     command.add_option(std::string(s.flag), setting_text_[std::string(s.key)],
                        std::string(s.help) + " [" + std::string(s.key) + "]");
@@ -72,6 +85,17 @@ void AgentFlags::apply(AgentOptions& options) const {
     if (max_event_streams_ == 0) throw OptionError("--http-max-streams: must be > 0");
     options.http_limits.max_event_streams = max_event_streams_;
   }
+  if (given(command_, "--key")) {
+    for (const auto& key : keys_) (void)parse_security_key("--key", key);
+    options.security.keys = keys_;
+  }
+  if (given(command_, "--keyring-file")) {
+    if (keyring_file_.empty()) throw OptionError("--keyring-file: the path is empty");
+    options.security.keyring_file = keyring_file_;
+  }
+  if (given(command_, "--encryption"))
+    options.security.encryption = parse_stage("--encryption", encryption_);
+  if (given(command_, "--cluster-name")) options.security.cluster_name = cluster_name_;
   for (const ConfigSetting& s : config_settings()) {
     const std::string flag(s.flag);
     if (!given(command_, flag)) continue;

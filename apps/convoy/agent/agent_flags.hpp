@@ -28,7 +28,8 @@ class AgentFlags {
   std::string config_path_;
   std::string bind_, advertise_, data_dir_, http_, profile_, id_, durability_;
   std::string join_timeout_, leave_timeout_, log_level_, log_format_;
-  std::vector<std::string> join_, tags_;
+  std::string keyring_file_, encryption_, cluster_name_;
+  std::vector<std::string> join_, tags_, keys_;
   std::size_t max_event_streams_ = 0;
   std::map<std::string, std::string> setting_text_;  // key -> the flag's text
 };

@@ -95,4 +95,17 @@ std::pair<std::string, std::string> parse_tag(const std::string& what, const std
   return tag;
 }
 
+Encryption parse_stage(const std::string& what, const std::string& text) {
+  if (auto stage = parse_encryption(text)) return *stage;
+  throw OptionError(what + ": unknown encryption stage '" + text +
+                    "' (use off, accept_sealed, send_sealed or required)");
+}
+
+std::string parse_security_key(const std::string& what, const std::string& text) {
+  if (auto id = key_id(text)) return *id;
+  throw OptionError(what +
+                    ": not a key (a key is 32 bytes in 44 characters of base64; `convoy keygen` "
+                    "makes one)");
+}
+
 }  // namespace convoy::app

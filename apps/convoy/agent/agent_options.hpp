@@ -9,6 +9,7 @@
 #include <convoy/host_options.hpp>
 #include <convoy/log.hpp>
 #include <convoy/member_id.hpp>
+#include <convoy/security.hpp>
 
 #include <chrono>
 #include <cstddef>
@@ -40,6 +41,19 @@ struct HttpLimits {
   std::size_t max_connections = 64;
 };
 
+/// The keyring and encryption as configured (--key, --keyring-file, --encryption, --cluster-name,
+/// or the config file's [security]); agent_keyring.hpp decides what the member starts with.
+struct AgentSecurity {
+  /// Base64 keys, the first the primary. Never printed: logs and errors name key ids.
+  std::vector<std::string> keys;
+  /// Unset: required with keys, off without (a person who gives a key means "encrypt").
+  std::optional<Encryption> encryption;
+  std::string cluster_name;
+  /// When given, the keyring lives in this file (read at start if it exists, rewritten after
+  /// every change made through the API) and --key must not be given with an existing one.
+  std::string keyring_file;
+};
+
 struct AgentOptions {
   HostPort bind{"0.0.0.0", kDefaultGossipPort};
   /// host or host:port; empty: chosen by the library (never a wildcard, never loopback unless
@@ -61,6 +75,7 @@ struct AgentOptions {
   /// Protocol settings given explicitly, over the profile.
   SettingValues settings;
   HttpLimits http_limits;
+  AgentSecurity security;
 };
 
 /// A flag or config file entry that cannot be used. what() is one line naming it.
@@ -76,7 +91,8 @@ class OptionError : public std::runtime_error {
 /// OptionError naming the field and its flag when Config::validate() refuses it.
 [[nodiscard]] Config build_config(const AgentOptions& options);
 
-/// HostOptions for these options (log sink left empty: the agent sets it).
+/// HostOptions for these options (log sink and security left empty: the agent sets them, the
+/// keyring from AgentKeyring, which may have read it from a file).
 [[nodiscard]] HostOptions to_host_options(const AgentOptions& options);
 
 /// Parsers shared by the flags and the config file; each throws OptionError with `what` (a flag
@@ -93,5 +109,10 @@ class OptionError : public std::runtime_error {
 [[nodiscard]] std::pair<std::string, std::string> parse_tag(const std::string& what,
                                                             const std::string& text);
 void check_tag(const std::string& what, const std::string& key, const std::string& value);
+/// "required", "send-sealed", ...
+[[nodiscard]] Encryption parse_stage(const std::string& what, const std::string& text);
+/// A key's id; throws OptionError (which never quotes the text: it may be a key) when `text` is
+/// not a key.
+[[nodiscard]] std::string parse_security_key(const std::string& what, const std::string& text);
 
 }  // namespace convoy::app

@@ -147,6 +147,34 @@ void read_tags_table(const Locator& loc, const toml::table& table, AgentOptions&
   }
 }
 
+void read_security_table(const Locator& loc, const toml::table& table, AgentOptions& out) {
+  for (auto&& [k, bound] : table) {
+    // Lambdas below use the node: clang before 16 refuses to capture a structured binding.
+    const toml::node& node = bound;
+    const std::string key = "security." + std::string(k.str());
+    if (key == "security.keys") {
+      const auto* array = node.as_array();
+      if (!array) loc.fail(node, key, "expected an array of base64 keys");
+      out.security.keys.clear();
+      for (const auto& entry : *array) {
+        const std::string text = string_value(loc, entry, key);
+        located(loc, entry, [&] { (void)parse_security_key(key, text); });
+        out.security.keys.push_back(text);
+      }
+    } else if (key == "security.encryption") {
+      located(loc, node,
+              [&] { out.security.encryption = parse_stage(key, string_value(loc, node, key)); });
+    } else if (key == "security.cluster_name") {
+      out.security.cluster_name = string_value(loc, node, key);
+    } else if (key == "security.keyring_file") {
+      out.security.keyring_file = string_value(loc, node, key);
+      if (out.security.keyring_file.empty()) loc.fail(node, key, "the path is empty");
+    } else {
+      loc.fail(node, key, "unknown key");
+    }
+  }
+}
+
 const toml::table& table_value(const Locator& loc, const toml::node& node, const std::string& key) {
   if (const auto* t = node.as_table()) return *t;
   loc.fail(node, key, "expected a table ([" + key + "])");
@@ -165,6 +193,8 @@ void read_top_level(const Locator& loc, const toml::table& root, AgentOptions& o
       read_log_table(loc, table_value(loc, node, key), out);
     } else if (key == "tags") {
       read_tags_table(loc, table_value(loc, node, key), out);
+    } else if (key == "security") {
+      read_security_table(loc, table_value(loc, node, key), out);
     } else if (key == "bind") {
       located(loc, node, [&] {
         out.bind = parse_address(key, string_value(loc, node, key), kDefaultGossipPort);

@@ -17,6 +17,8 @@ struct CliCommands::Args {
   std::string search_key, search_value, search_prefix;
   bool members_only = false, keys_only = false;
   std::string watch_prefix;
+  std::string key_or_id, stage;
+  CLI::App* keygen = nullptr;
   std::vector<std::pair<CLI::App*, std::function<void(const CliContext&)>>> commands;
 };
 
@@ -33,14 +35,18 @@ std::optional<T> if_given(const CLI::App* command, const std::string& flag, cons
 
 CliCommands::CliCommands(CLI::App& parent) : args_(std::make_unique<Args>()) {
   Args& a = *args_;
-  auto add = [&](const std::string& name, const std::string& help,
-                 std::function<void(CLI::App*, const CliContext&)> body) -> CLI::App* {
-    CLI::App* c = parent.add_subcommand(name, help);
+  auto add_under = [&a](CLI::App& under, const std::string& name, const std::string& help,
+                        std::function<void(CLI::App*, const CliContext&)> body) -> CLI::App* {
+    CLI::App* c = under.add_subcommand(name, help);
     c->add_option("--agent", a.agent,
                   "Agent to talk to, host:port (default $CONVOY_AGENT or 127.0.0.1:7947)");
     c->add_flag("--json", a.json, "Print the agent's JSON instead of a table");
     a.commands.emplace_back(c, [c, body](const CliContext& ctx) { body(c, ctx); });
     return c;
+  };
+  auto add = [&](const std::string& name, const std::string& help,
+                 std::function<void(CLI::App*, const CliContext&)> body) {
+    return add_under(parent, name, help, std::move(body));
   };
   auto target = [&a](const CLI::App* c) {
     return KeyTarget{a.key, if_given(c, "--member", a.member)};
@@ -110,11 +116,40 @@ CliCommands::CliCommands(CLI::App& parent) : args_(std::make_unique<Args>()) {
 
   add("health", "Show the agent's member, its health score and member counts",
       [](const CLI::App*, const CliContext& ctx) { run_health(ctx); });
+
+  // Needs no agent: run() serves it before making a client.
+  a.keygen = parent.add_subcommand("keygen", "Print a fresh encryption key (base64)");
+
+  // `convoy keyring` lists; its subcommands change the keyring (the agent then rewrites its
+  // keyring file, if it has one).
+  CLI::App* keyring =
+      add("keyring", "Show the agent's keyring: key ids, encryption stage, cluster name",
+          [](const CLI::App* self, const CliContext& ctx) {
+            if (self->get_subcommands().empty()) run_keyring(ctx);
+          });
+  c = add_under(
+      *keyring, "install", "Install a key (base64; '-' reads it from stdin)",
+      [&a](const CLI::App*, const CliContext& ctx) { run_keyring_install(ctx, a.key_or_id); });
+  c->add_option("KEY", a.key_or_id, "The key")->required();
+  c = add_under(
+      *keyring, "use", "Seal with an installed key from now on (make it the primary)",
+      [&a](const CLI::App*, const CliContext& ctx) { run_keyring_use(ctx, a.key_or_id); });
+  c->add_option("KEY_OR_ID", a.key_or_id, "The key or its id")->required();
+  c = add_under(
+      *keyring, "remove", "Remove an installed key other than the primary",
+      [&a](const CLI::App*, const CliContext& ctx) { run_keyring_remove(ctx, a.key_or_id); });
+  c->add_option("KEY_OR_ID", a.key_or_id, "The key or its id")->required();
+  c = add_under(
+      *keyring, "encryption",
+      "Move to an encryption stage: off, accept_sealed, send_sealed, required",
+      [&a](const CLI::App*, const CliContext& ctx) { run_keyring_encryption(ctx, a.stage); });
+  c->add_option("STAGE", a.stage, "off, accept_sealed, send_sealed or required")->required();
 }
 
 CliCommands::~CliCommands() = default;
 
 bool CliCommands::selected() const {
+  if (args_->keygen->parsed()) return true;
   for (const auto& [command, body] : args_->commands)
     if (command->parsed()) return true;
   return false;
@@ -122,6 +157,10 @@ bool CliCommands::selected() const {
 
 int CliCommands::run() {
   Args& a = *args_;
+  if (a.keygen->parsed()) {
+    run_keygen(std::cout);
+    return kExitOk;
+  }
   try {
     if (a.members_only && a.keys_only)
       throw CliFailure(kExitUsage, "--members-only and --keys-only exclude each other");

@@ -1,6 +1,7 @@
-// The CLI for people: `convoy members|get|put|del|search|watch|evict|fail|health`, each talking
-// to an agent over its HTTP API (--agent, or $CONVOY_AGENT, or 127.0.0.1:7947). This class
-// registers them on the tool's command line and runs the one that was chosen.
+// The CLI for people: `convoy members|get|put|del|search|watch|evict|fail|health|keyring`, each
+// talking to an agent over its HTTP API (--agent, or $CONVOY_AGENT, or 127.0.0.1:7947), and
+// `convoy keygen`, which needs no agent. This class registers them on the tool's command line
+// and runs the one that was chosen.
 #pragma once
 
 #include <CLI/CLI.hpp>

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <ostream>
 #include <string>
 
 namespace convoy::app {
@@ -43,6 +44,16 @@ void run_put(const CliContext& ctx, const KeyTarget& target, const std::string& 
              const CasArgs& cas);
 void run_del(const CliContext& ctx, const KeyTarget& target, const CasArgs& cas);
 void run_search(const CliContext& ctx, const SearchArgs& args);
+
+/// `convoy keygen`: a fresh key on `out` (no agent needed).
+void run_keygen(std::ostream& out);
+/// `convoy keyring` and its changes. A KEY argument of "-" is read from standard input (a key
+/// on the command line shows in ps and in the shell's history).
+void run_keyring(const CliContext& ctx);
+void run_keyring_install(const CliContext& ctx, const std::string& key);
+void run_keyring_use(const CliContext& ctx, const std::string& key_or_id);
+void run_keyring_remove(const CliContext& ctx, const std::string& key_or_id);
+void run_keyring_encryption(const CliContext& ctx, const std::string& stage);
 
 /// Prints events until Ctrl-C; throws CliFailure when the agent ends the stream.
 void run_watch(const CliContext& ctx, const WatchArgs& args);

@@ -76,6 +76,11 @@ Reply AgentClient::post(const std::string& path) {
   return call("POST", path, {}, "application/json");
 }
 
+Reply AgentClient::post(const std::string& path, const std::string& body,
+                        const std::string& content_type) {
+  return call("POST", path, body, content_type);
+}
+
 Reply AgentClient::call(const std::string& method, const std::string& path, const std::string& body,
                         const std::string& content_type) {
   HttpHeaders headers;

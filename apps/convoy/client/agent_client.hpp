@@ -53,6 +53,8 @@ class AgentClient {
             const std::string& content_type = "application/octet-stream");
   Reply del(const std::string& path);
   Reply post(const std::string& path);
+  Reply post(const std::string& path, const std::string& body,
+             const std::string& content_type = "application/json");
   /// Reads the event stream at `path`, calling `on_event` for each event until it returns false
   /// or the agent ends the stream. Returns normally in both cases; throws ClientError when the
   /// agent cannot be reached or answers with an error. `on_open` runs once the agent accepted

@@ -105,6 +105,11 @@ async function loadHealth() {
   const score = $("health-score");
   score.textContent = r.body.health_score;
   score.classList.toggle("unhealthy", r.body.health_score > 0);
+  // accept_sealed and send_sealed are a rollout in progress (or one left half done): coloured.
+  const encryption = $("encryption");
+  encryption.textContent = r.body.encryption || "–";
+  encryption.classList.toggle("unhealthy",
+      r.body.encryption === "accept_sealed" || r.body.encryption === "send_sealed");
   const c = r.body.members;
   $("counts").textContent = `${c.alive} alive · ${c.suspect} suspect · ${c.dead} dead · ${c.left} left`;
 }

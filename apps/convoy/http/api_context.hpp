@@ -5,6 +5,7 @@
 // the first request is served.
 #pragma once
 
+#include "agent/agent_keyring.hpp"
 #include "http/event_hub.hpp"
 
 #include <convoy/config.hpp>
@@ -21,7 +22,12 @@ struct ApiContext {
 
   /// The member; set before the server serves its first request.
   [[nodiscard]] Host& host() const { return *host_; }
-  void attach(Host& h) { host_ = &h; }
+  /// Its keyring, changed through the agent so that the keyring file follows.
+  [[nodiscard]] AgentKeyring& keyring() const { return *keyring_; }
+  void attach(Host& h, AgentKeyring& k) {
+    host_ = &h;
+    keyring_ = &k;
+  }
 
   EventHub& hub;
   /// The Config the member runs (its store limits, checked before a write is asked for).
@@ -32,6 +38,7 @@ struct ApiContext {
 
  private:
   Host* host_ = nullptr;
+  AgentKeyring* keyring_ = nullptr;
 };
 
 }  // namespace convoy::app

@@ -4,6 +4,7 @@
 #include "http/api_response.hpp"
 #include "http/dashboard_routes.hpp"
 #include "http/event_stream_route.hpp"
+#include "http/keyring_routes.hpp"
 #include "http/member_routes.hpp"
 #include "http/search_routes.hpp"
 #include "http/status_routes.hpp"
@@ -52,12 +53,14 @@ ApiServer::ApiServer(ApiContext& context, const HttpLimits& limits, RequestLog r
       server_(router_, server_options(limits), &error_page,
               [this](const HttpRequest& req, const HttpResponse& res) {
                 if (request_log_)
-                  request_log_(req.method + " " + req.path + " " + std::to_string(res.status));
+                  request_log_(req.method + " " + loggable_path(req.path) + " " +
+                               std::to_string(res.status));
               }) {
   add_status_routes(router_, context_);
   add_member_routes(router_, context_);
   add_store_routes(router_, context_);
   add_search_routes(router_, context_);
+  add_keyring_routes(router_, context_);
   add_event_stream_route(router_, context_);
   add_dashboard_routes(router_);
 }

@@ -171,6 +171,17 @@ void plumbing(Writer& w, const Metrics& m) {
            d(m.stream_timeouts));
 }
 
+void security(Writer& w, const KeyringStatus& k) {
+  // One sample per stage, the current one 1: the usual shape of an enum in Prometheus, so
+  // `convoy_encryption_stage{stage="required"} == 0` finds members a rollout has not reached.
+  w.family("convoy_encryption_stage", "gauge", "This member's encryption stage (1: the current).");
+  for (Encryption e :
+       {Encryption::off, Encryption::accept_sealed, Encryption::send_sealed, Encryption::required})
+    w.sample("convoy_encryption_stage", e == k.encryption ? 1 : 0, label("stage", to_string(e)));
+  w.metric("convoy_keyring_keys", "gauge", "Keys installed in this member's keyring.",
+           d(k.key_ids.size()));
+}
+
 void agent(Writer& w, const AgentGauges& a) {
   w.metric("convoy_agent_event_streams", "gauge", "Open event streams (SSE clients).",
            d(a.event_streams));
@@ -187,7 +198,7 @@ void agent(Writer& w, const AgentGauges& a) {
 
 }  // namespace
 
-std::string prometheus_text(const Metrics& m, const AgentGauges& a) {
+std::string prometheus_text(const Metrics& m, const KeyringStatus& k, const AgentGauges& a) {
   Writer w;
   membership(w, m);
   detection(w, m);
@@ -195,6 +206,7 @@ std::string prometheus_text(const Metrics& m, const AgentGauges& a) {
   dissemination(w, m);
   store(w, m);
   plumbing(w, m);
+  security(w, k);
   agent(w, a);
   return w.take();
 }

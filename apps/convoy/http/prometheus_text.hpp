@@ -4,6 +4,7 @@
 #pragma once
 
 #include <convoy/metrics.hpp>
+#include <convoy/security.hpp>
 
 #include <cstdint>
 #include <string>
@@ -19,6 +20,8 @@ struct AgentGauges {
   double uptime_seconds = 0;
 };
 
-[[nodiscard]] std::string prometheus_text(const Metrics& m, const AgentGauges& agent);
+/// `keyring`: the stage and key count (Host::keyring(); not part of Metrics).
+[[nodiscard]] std::string prometheus_text(const Metrics& m, const KeyringStatus& keyring,
+                                          const AgentGauges& agent);
 
 }  // namespace convoy::app

@@ -4,6 +4,7 @@
 #include "http/api_response.hpp"
 #include "http/prometheus_text.hpp"
 
+#include <convoy/error.hpp>
 #include <convoy/metrics.hpp>
 
 namespace convoy::app {
@@ -11,6 +12,15 @@ namespace {
 
 double uptime(const ApiContext& ctx) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - ctx.started).count();
+}
+
+/// The stage, or null once the member has stopped (its keyring is gone with it).
+Json encryption_text(const ApiContext& ctx) {
+  try {
+    return std::string(to_string(ctx.host().keyring().encryption));
+  } catch (const Error&) {
+    return nullptr;
+  }
 }
 
 }  // namespace
@@ -23,6 +33,7 @@ void add_status_routes(Router& router, ApiContext& ctx) {
                body["status"] = running ? "ok" : "stopped";
                body["member"] = member_json(ctx.host().self(), ctx.host().id());
                body["health_score"] = m.health_score;
+               body["encryption"] = encryption_text(ctx);
                body["members"] = Json{{"alive", m.members_alive},
                                       {"suspect", m.members_suspect},
                                       {"dead", m.members_dead},
@@ -42,7 +53,7 @@ void add_status_routes(Router& router, ApiContext& ctx) {
                agent.event_frames_dropped = ctx.hub.frames_dropped();
                agent.events_published = ctx.hub.events_published();
                agent.uptime_seconds = uptime(ctx);
-               res.set_content(prometheus_text(ctx.host().metrics(), agent),
+               res.set_content(prometheus_text(ctx.host().metrics(), ctx.host().keyring(), agent),
                                "text/plain; version=0.0.4; charset=utf-8");
              }));
 }
