@@ -4,6 +4,7 @@
 // docs/runtime.md has the rollout and rotation procedures.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -33,19 +34,23 @@ enum class Encryption : std::uint8_t {
 /// The inverse of to_string (also with '-' for '_'), or nullopt.
 [[nodiscard]] std::optional<Encryption> parse_encryption(std::string_view text);
 
+/// The longest cluster name, in bytes.
+inline constexpr std::size_t kMaxClusterNameBytes = 255;
+
 /// A key is 32 random bytes written as 44 characters of standard base64 (generate_key(), or
 /// `convoy keygen`). Its id, 8 hex digits derived from the key, is what logs, metrics and the
 /// keyring listing show: safe to print, where the key is not.
 struct SecurityOptions {
   /// The keyring. The first key is the primary: it seals what this host sends. Every key opens
   /// what arrives (a sealed packet names its key's id, so nothing is tried in turn). Empty: no
-  /// encryption, and `encryption` must be off.
+  /// encryption.
   std::vector<std::string> keys;
-  /// Off by default; with keys, say which stage (required, or a rollout stage): a keyring that
-  /// is silently not used is worse than an error.
-  Encryption encryption = Encryption::off;
+  /// Unset: `required` with keys, `off` without. `off` with keys installs them without using
+  /// them (the first step of a rollout, docs/runtime.md); a stage other than off needs a key.
+  std::optional<Encryption> encryption;
   /// Bound into every sealed packet: two clusters that share a key but not a name refuse each
-  /// other's packets and count them as "other_cluster". Up to 255 bytes; empty is a name too.
+  /// other's packets and count them as "other_cluster". Up to kMaxClusterNameBytes; empty is a
+  /// name too.
   std::string cluster_name;
 };
 

@@ -45,6 +45,20 @@ void HostCore::join(const std::vector<std::string>& seeds) {
   std::chrono::milliseconds backoff(250);
   std::vector<std::string> reasons(seeds.size(), "no answer");
   std::vector<std::vector<Address>> seed_addresses(seeds.size());
+  {
+    std::lock_guard lock(join_mutex_);
+    refused_by_.clear();
+  }
+  // Every seed address refused our packets (a refusal notice from each): no answer will come
+  // while the keys or cluster names differ, so the join ends now and says why. Under join_mutex_.
+  auto every_seed_refused = [&](const std::vector<Address>& addresses) {
+    return !addresses.empty() &&
+           std::all_of(addresses.begin(), addresses.end(), [&](const Address& a) {
+             return std::any_of(refused_by_.begin(), refused_by_.end(),
+                                [&](const auto& r) { return r.first == a; });
+           });
+  };
+  bool refused = false;
   for (int attempt = 1;; ++attempt) {
     // Names are resolved again on every attempt: a seed's address may change while we wait.
     std::vector<Address> addresses;
@@ -74,13 +88,19 @@ void HostCore::join(const std::vector<std::string>& seeds) {
       });
       std::unique_lock lock(join_mutex_);
       if (at_once) join_state_ = JoinState::joined;
-      join_changed_.wait_until(lock, deadline, [&] { return join_state_ != JoinState::pending; });
+      join_changed_.wait_until(lock, deadline, [&] {
+        return join_state_ != JoinState::pending || every_seed_refused(addresses);
+      });
       if (join_state_ == JoinState::joined) {
         log_->info("joined through {} on attempt {}", seeds.front(), attempt);
         return;
       }
       if (join_state_ == JoinState::failed && join_failure_ == "the host stopped")
         throw Error(ErrorCode::not_running, "the host stopped while joining");
+      if (every_seed_refused(addresses)) {
+        refused = true;
+        break;
+      }
     }
     const auto left = deadline - std::chrono::steady_clock::now();
     if (left <= std::chrono::milliseconds(0)) break;
@@ -102,6 +122,11 @@ void HostCore::join(const std::vector<std::string>& seeds) {
   std::string tried;
   for (std::size_t i = 0; i < seeds.size(); ++i)
     tried += (i ? ", " : "") + seeds[i] + " (" + reasons[i] + ")";
+  if (refused)
+    throw Error(ErrorCode::join_failed,
+                "could not join a cluster through " + tried +
+                    "; check that the key, the encryption stage and the cluster name match the "
+                    "cluster's");
   throw Error(ErrorCode::join_failed, "could not join a cluster within " +
                                           seconds_text(options_.join_timeout) + " through " +
                                           tried + "; check the seeds are running and reachable");
@@ -117,6 +142,7 @@ void HostCore::record_refusal(const Address& peer, runtime::Refusal refusal) {
     if (refused_by_.size() >= kRefusalsKept) refused_by_.erase(refused_by_.begin());
     refused_by_.emplace_back(peer, refusal);
   }
+  join_changed_.notify_all();  // a join waiting on this seed may end now
   log_->warn("{} refused our packets: {}", peer.to_string(), runtime::explain(refusal));
 }
 

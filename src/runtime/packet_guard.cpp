@@ -32,6 +32,10 @@ Refusal from_open_error(crypto::OpenError e) {
   return Refusal::forged;
 }
 
+Encryption stage_of(const SecurityOptions& options) {
+  return options.encryption.value_or(options.keys.empty() ? Encryption::off : Encryption::required);
+}
+
 crypto::Keyring keyring_from(const SecurityOptions& options) {
   std::vector<crypto::Key> keys;
   for (std::size_t i = 0; i < options.keys.size(); ++i) {
@@ -48,17 +52,14 @@ crypto::Keyring keyring_from(const SecurityOptions& options) {
                                                    " is listed twice");
     keys.push_back(*key);
   }
-  if (!keys.empty() && options.encryption == Encryption::off)
-    throw Error(ErrorCode::invalid_config,
-                "security.encryption: keys are given but encryption is off; say `required` "
-                "(or a rollout stage: accept_sealed, send_sealed)");
-  if (keys.empty() && options.encryption != Encryption::off)
+  if (keys.empty() && stage_of(options) != Encryption::off)
     throw Error(ErrorCode::invalid_config, "security.keys: encryption " +
-                                               std::string(to_string(options.encryption)) +
+                                               std::string(to_string(stage_of(options))) +
                                                " needs at least one key");
-  if (options.cluster_name.size() > crypto::kMaxClusterName)
+  static_assert(crypto::kMaxClusterName == kMaxClusterNameBytes);
+  if (options.cluster_name.size() > kMaxClusterNameBytes)
     throw Error(ErrorCode::invalid_config, "security.cluster_name: longer than " +
-                                               std::to_string(crypto::kMaxClusterName) + " bytes");
+                                               std::to_string(kMaxClusterNameBytes) + " bytes");
   return crypto::Keyring(std::move(keys));
 }
 
@@ -108,7 +109,7 @@ std::string_view explain(Refusal refusal) {
 PacketGuard::PacketGuard(const SecurityOptions& options, std::shared_ptr<spdlog::logger> log)
     : keyring_(keyring_from(options)),
       sealer_(options.cluster_name),
-      encryption_(options.encryption),
+      encryption_(stage_of(options)),
       log_(std::move(log)) {}
 
 PacketGuard::Inbound PacketGuard::open(std::span<const std::uint8_t> bytes, const Address& from) {

@@ -59,8 +59,8 @@ inline constexpr std::size_t kRefusalCount = 7;
 
 class PacketGuard {
  public:
-  /// Throws convoy::Error(invalid_config) naming the field: a key that is not one, keys with
-  /// encryption off, encryption on without keys, a cluster name too long.
+  /// Throws convoy::Error(invalid_config) naming the field: a key that is not one or is listed
+  /// twice, encryption on without keys, a cluster name too long.
   PacketGuard(const SecurityOptions& options, std::shared_ptr<spdlog::logger> log);
 
   /// What arrived, after the guard: plaintext for the engine, a refusal, or a peer's refusal

@@ -101,11 +101,15 @@ TEST_F(KeyringTest, AStageWithoutAKeyIsRefusedNamingTheFlag) {
   EXPECT_NE(e.find("convoy keygen"), std::string::npos) << e;
 }
 
-TEST_F(KeyringTest, KeysWithEncryptionOffAreRefused) {
+TEST_F(KeyringTest, KeysWithEncryptionOffAreInstalledNotUsed) {
+  // A rollout's first step, or a member joining a cluster that is at it.
   AgentSecurity s;
   s.keys = {kKeyA};
   s.encryption = Encryption::off;
-  EXPECT_NE(keyring_error(s).find("off would leave the keys unused"), std::string::npos);
+  EXPECT_EQ(keyring_error(s), "");
+  const SecurityOptions o = AgentKeyring(s).start_options();
+  EXPECT_EQ(o.encryption, Encryption::off);
+  EXPECT_EQ(o.keys, std::vector<std::string>{kKeyA});
 }
 
 TEST_F(KeyringTest, BadAndRepeatedKeysAreRefusedWithoutQuotingThem) {
@@ -165,13 +169,12 @@ TEST_F(KeyringTest, AMissingKeyringFileIsCreatedLaterAndItsFolderMustExist) {
   EXPECT_NE(keyring_error(s).find("does not exist"), std::string::npos);
 }
 
-TEST_F(KeyringTest, AFileSavedMidRolloutWithKeysButEncryptionOffStartsWithoutThem) {
-  // The library refuses keys with encryption off at start; AgentKeyring::attach installs them.
+TEST_F(KeyringTest, AFileSavedMidRolloutWithKeysButEncryptionOffStartsWithThemInstalled) {
   write_keyring_file(path("keyring.json"), KeyringContents{{kKeyA}, Encryption::off});
   AgentSecurity s;
   s.keyring_file = path("keyring.json");
   const SecurityOptions o = AgentKeyring(s).start_options();
-  EXPECT_TRUE(o.keys.empty());
+  EXPECT_EQ(o.keys, std::vector<std::string>{kKeyA});
   EXPECT_EQ(o.encryption, Encryption::off);
 }
 

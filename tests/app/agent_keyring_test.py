@@ -158,7 +158,6 @@ def routes(h):
 def start_rules(h):
     key = keygen(h)
     refused(h, ["--encryption", "required"], "--encryption", "required needs a key")
-    refused(h, ["--key", key, "--encryption", "off"], "--encryption", "off")
     refused(h, ["--key", key[:-4]], "--key", "not a key")
     refused(h, ["--key", key, "--key", key], "given twice")
     refused(h, ["--keyring-file", os.path.join(h.dir, "nowhere", "k.json"), "--key", key],
@@ -198,6 +197,12 @@ def config_file(h):
     with open(file) as f:
         check(json.load(f) == {"keys": [key, other], "encryption": "accept_sealed"}, "file")
     check("keyring: keys " in c.log() and key not in c.log(), c.log()[-1500:])
+
+    # A key with --encryption off: installed, not used (a rollout's first step).
+    d = h.agent("waiting", args=["--key", key, "--encryption", "off"])
+    ring = d.get("/v1/keyring").json
+    check(ring["keys"] == c.get("/v1/keyring").json["keys"][:1] and ring["encryption"] == "off",
+          ring)
 
 
 def test(h):

@@ -47,10 +47,9 @@ std::string ids_text(const std::vector<std::string>& ids) {
 AgentKeyring::AgentKeyring(const AgentSecurity& security)
     : file_(security.keyring_file), cluster_name_(security.cluster_name) {
   // The library refuses a longer one too, but only once the member starts: say it with the flag.
-  constexpr std::size_t kMaxClusterName = 255;
-  if (cluster_name_.size() > kMaxClusterName)
+  if (cluster_name_.size() > kMaxClusterNameBytes)
     throw OptionError("security.cluster_name (--cluster-name): longer than " +
-                      std::to_string(kMaxClusterName) + " bytes");
+                      std::to_string(kMaxClusterNameBytes) + " bytes");
 
   std::optional<KeyringContents> stored;
   if (!file_.empty()) stored = read_keyring_file(file_);
@@ -81,10 +80,6 @@ AgentKeyring::AgentKeyring(const AgentSecurity& security)
   if (encryption_ != Encryption::off && keys_.empty())
     throw OptionError("security.encryption (--encryption): " + std::string(to_string(encryption_)) +
                       " needs a key: give --key (`convoy keygen` makes one)");
-  if (encryption_ == Encryption::off && !keys_.empty())
-    throw OptionError(
-        "security.encryption (--encryption): off would leave the keys unused; say required (or "
-        "a rollout stage: accept_sealed, send_sealed), or drop --key");
   source_ = "from the configuration";
   if (!file_.empty()) {
     std::filesystem::path folder = std::filesystem::path(file_).parent_path();
@@ -101,9 +96,7 @@ SecurityOptions AgentKeyring::start_options() const {
   std::lock_guard lock(mutex_);
   SecurityOptions options;
   options.cluster_name = cluster_name_;
-  // Keys with encryption off (only a keyring file saved mid-rollout holds that) are refused by
-  // the library at start; attach() installs them.
-  if (encryption_ == Encryption::off) return options;
+  // Keys with encryption off are installed and not used: a rollout's first step.
   options.encryption = encryption_;
   for (const HeldKey& k : keys_) options.keys.push_back(k.key);
   return options;
@@ -121,10 +114,6 @@ void AgentKeyring::attach(Host& host, LogOutput& log) {
   std::lock_guard lock(mutex_);
   host_ = &host;
   log_ = &log;
-  if (encryption_ == Encryption::off && !keys_.empty()) {
-    for (const HeldKey& k : keys_) host.install_key(k.key);
-    host.use_key(keys_.front().id);
-  }
   if (create_file_) {
     save("the keyring file was created");
     create_file_ = false;

@@ -47,9 +47,8 @@ class AgentKeyring {
   /// One line for the log: key ids, the stage, the cluster name and where the keyring came from.
   [[nodiscard]] std::string describe() const;
 
-  /// Once the member runs: installs keys it could not take at start (a keyring file saved with
-  /// keys while encryption was off: the library refuses that at start, and takes it at run time)
-  /// and creates the keyring file if it did not exist. From now on changes go through `host`.
+  /// Once the member runs: creates the keyring file if it did not exist. From now on changes go
+  /// through `host`.
   /// Throws KeyringNotSaved when the file cannot be written.
   void attach(Host& host, LogOutput& log);
 
