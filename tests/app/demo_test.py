@@ -6,6 +6,7 @@ does not happen in time (which exits 1 naming it).
 usage: demo_test.py CONVOY_BINARY
 """
 import json
+import stat
 import os
 import shutil
 import signal
@@ -57,6 +58,19 @@ def full_run(binary, root):
                  "seen as left", "idle CPU per agent", "Dashboard: http://127.0.0.1:",
                  "nothing left behind"):
         check(step in p.stderr, f"the narration lacks {step!r}:\n{p.stderr}")
+    # Sealed by default: each agent had a keyring file only it may read, and said so.
+    check(figures["encrypted"] is True, figures)
+    check("traffic sealed (XChaCha20-Poly1305, key " in p.stderr, p.stderr)
+    for i in range(1, 4):
+        ring = os.path.join(folder, f"agent-{i}", "keyring.json")
+        check(stat.S_IMODE(os.stat(ring).st_mode) == 0o600, f"{ring}: {oct(os.stat(ring).st_mode)}")
+        with open(ring) as f:
+            stored = json.load(f)
+        check(stored["encryption"] == "required" and len(stored["keys"]) == 1, stored)
+        with open(os.path.join(folder, f"agent-{i}", "agent.log")) as f:
+            log = f.read()
+        check("encryption required" in log, f"agent-{i} did not log its keyring:\n{log[-1500:]}")
+        check(stored["keys"][0] not in log, f"agent-{i}'s log holds the key")
     nothing_left(folder)
 
 

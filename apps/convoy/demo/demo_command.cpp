@@ -6,6 +6,8 @@
 #include "demo/narrator.hpp"
 #include "text/duration.hpp"
 
+#include <convoy/security.hpp>
+
 #include <nlohmann/json.hpp>
 
 #include <unistd.h>
@@ -112,6 +114,9 @@ DemoCommand::DemoCommand(CLI::App& parent)
                        "Measure idle CPU over this long (default 5s)");
   command_->add_option("--writes", writes_, "Writes timed in the visibility step (default 3)")
       ->check(CLI::Range(1, 100));
+  command_->add_flag("--plaintext", plaintext_,
+                     "Agents send plaintext (default: all traffic sealed with a key made for "
+                     "this demo)");
   command_->add_flag("--json", json_,
                      "Narrate on stderr and print the run's figures as one JSON object on stdout");
 }
@@ -151,8 +156,12 @@ int DemoCommand::run(const ShutdownSignals& signals) {
   settings.nodes = nodes_;
   settings.profile = profile_;
   settings.keep = keep_;
-  out << "Convoy demo: " << nodes_ << " agents on 127.0.0.1, " << profile_ << " timings, in "
-      << dir.string() << std::endl;
+  if (!plaintext_) settings.key = generate_key();
+  out << "Convoy demo: " << nodes_ << " agents on 127.0.0.1, " << profile_ << " timings, "
+      << (plaintext_ ? std::string("plaintext")
+                     : "traffic sealed (XChaCha20-Poly1305, key " + *key_id(settings.key) +
+                           ", cluster \"" + settings.cluster_name + "\")")
+      << ", in " << dir.string() << std::endl;
 
   int status = 0;
   DemoFigures figures;
@@ -195,7 +204,11 @@ int DemoCommand::run(const ShutdownSignals& signals) {
     fs::remove_all(dir, ec);
   }
   if (status == 0 && !keep_) narrator.done("all agents stopped, nothing left behind");
-  if (json_ && status == 0) std::cout << figures_json(figures, profile_).dump() << std::endl;
+  if (json_ && status == 0) {
+    nlohmann::ordered_json j = figures_json(figures, profile_);
+    j["encrypted"] = !plaintext_;
+    std::cout << j.dump() << std::endl;
+  }
   if (status == 1) std::cerr << "convoy demo: a step did not happen (see above)" << std::endl;
   return status;
 }

@@ -26,6 +26,7 @@ class DemoCommand {
   std::size_t nodes_ = 5;
   bool keep_ = false;
   bool json_ = false;
+  bool plaintext_ = false;
   std::string dir_;
   std::string profile_ = "local";
   std::string step_timeout_;

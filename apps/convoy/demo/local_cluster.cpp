@@ -1,7 +1,29 @@
 // LocalCluster: see local_cluster.hpp.
 #include "demo/local_cluster.hpp"
 
+#include <nlohmann/json.hpp>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <stdexcept>
+
 namespace convoy::app {
+namespace {
+
+/// The agent's keyring file format (docs/agent.md), created 0600 from the start: the key is
+/// never readable by others, not even for a moment.
+void write_keyring(const std::filesystem::path& path, const std::string& key) {
+  const std::string text =
+      nlohmann::json{{"keys", {key}}, {"encryption", "required"}}.dump() + "\n";
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) throw std::runtime_error("cannot write " + path.string());
+  const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  ::close(fd);
+  if (!written) throw std::runtime_error("cannot write " + path.string());
+}
+
+}  // namespace
 
 LocalCluster::Agent::Agent(std::string n, std::uint16_t g, std::uint16_t h, std::filesystem::path d,
                            std::vector<std::string> argv, const sigset_t& mask,
@@ -39,6 +61,12 @@ LocalCluster::LocalCluster(ClusterSettings settings, const sigset_t& child_mask)
                                   "2s",
                                   "--tag",
                                   "name=" + name};
+    if (!settings_.key.empty()) {
+      write_keyring(dir / "keyring.json", settings_.key);
+      for (const std::string& arg : {std::string("--keyring-file"), (dir / "keyring.json").string(),
+                                     std::string("--cluster-name"), settings_.cluster_name})
+        argv.push_back(arg);
+    }
     // Everyone but the first joins through the first two (a restarted agent finds one alive).
     for (std::size_t s = 0; s < std::min<std::size_t>(2, settings_.nodes); ++s) {
       if (s == i || i == 0) continue;

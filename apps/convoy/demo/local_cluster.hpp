@@ -26,6 +26,10 @@ struct ClusterSettings {
   std::string log_level = "info";
   /// Agents survive the demo (--keep): no PR_SET_PDEATHSIG, no stop at the end.
   bool keep = false;
+  /// A base64 key that seals all of the agents' traffic (each agent gets a keyring file with
+  /// it, mode 0600, so the key is not on a command line); empty: plaintext.
+  std::string key;
+  std::string cluster_name = "convoy-demo";
 };
 
 class LocalCluster {
