@@ -300,7 +300,10 @@ TEST_F(KeyringTest, TheConfigFilesSecurityErrorsNameLineAndKey) {
   };
   for (const auto& [text, expected] : cases) {
     AgentOptions o;
-    const std::string e = option_error([&] { load_config_file(write("agent.toml", text), o); });
+    // A copy: clang 14 lets no lambda capture a structured binding.
+    const std::string file_text = text;
+    const std::string e =
+        option_error([&] { load_config_file(write("agent.toml", file_text), o); });
     EXPECT_NE(e.find(expected), std::string::npos) << text << " -> " << e;
     EXPECT_EQ(e.find(bad), std::string::npos) << e;
   }
