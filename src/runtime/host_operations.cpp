@@ -285,12 +285,22 @@ KeyringStatus HostCore::keyring() {
 }
 
 void HostCore::change_keyring(const std::function<void(runtime::PacketGuard&)>& change) {
+  // The guard's refusal comes back as a value and is thrown anew on the caller's thread: an
+  // exception carried across threads by the future is shared between them, and its reference
+  // count lives in the uninstrumented C++ runtime, where ThreadSanitizer cannot see it.
+  std::optional<std::pair<ErrorCode, std::string>> refused;
   try {
-    // The guard's Error travels back through the task's future.
-    on_io([&] { change(*guard_); });
+    on_io([&] {
+      try {
+        change(*guard_);
+      } catch (const Error& e) {
+        refused.emplace(e.code(), e.what());
+      }
+    });
   } catch (const std::future_error&) {
     throw Error(ErrorCode::not_running, "the host is not running");
   }
+  if (refused) throw Error(refused->first, refused->second);
 }
 
 // ---------------------------------------------------------------------------------------------
