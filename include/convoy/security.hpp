@@ -66,5 +66,7 @@ struct KeyringStatus {
 [[nodiscard]] std::string generate_key();
 /// The id of a base64 key ("1a2b3c4d"), or nullopt when `key` is not one.
 [[nodiscard]] std::optional<std::string> key_id(std::string_view key);
+/// True when `text` is written as a key id: 8 hex digits, either case.
+[[nodiscard]] bool is_key_id(std::string_view text);
 
 }  // namespace convoy

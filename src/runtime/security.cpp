@@ -37,6 +37,10 @@ std::string generate_key() {
   return crypto::Key::generate().to_base64();
 }
 
+bool is_key_id(std::string_view text) {
+  return crypto::parse_key_id(text).has_value();
+}
+
 std::optional<std::string> key_id(std::string_view key) {
   const auto parsed = crypto::Key::from_base64(key);
   if (!parsed) return std::nullopt;

@@ -311,6 +311,11 @@ TEST(HostSecurity, KeysAndStagesHaveStableNames) {
   ASSERT_TRUE(key_id(key));
   EXPECT_EQ(key_id(key)->size(), 8u);
   EXPECT_FALSE(key_id("nope"));
+  EXPECT_TRUE(is_key_id(*key_id(key)));
+  EXPECT_TRUE(is_key_id("0A1b2C3d"));
+  for (const char* bad : {"0a1b2c3", "0a1b2c3d4", "0a1b2c3g", "", "0x1b2c3d"})
+    EXPECT_FALSE(is_key_id(bad)) << bad;
+  EXPECT_FALSE(is_key_id(key)) << "a key is not an id";
   for (Encryption e :
        {Encryption::off, Encryption::accept_sealed, Encryption::send_sealed, Encryption::required})
     EXPECT_EQ(parse_encryption(to_string(e)), e);

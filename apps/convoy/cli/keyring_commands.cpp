@@ -31,13 +31,6 @@ std::string checked_key(const std::string& arg) {
   return key;
 }
 
-bool is_key_id(const std::string& text) {
-  if (text.size() != 8) return false;
-  for (char c : text)
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) return false;
-  return true;
-}
-
 /// The id named by a KEY_OR_ID argument (a key never leaves this process in a URL).
 std::string checked_id(const std::string& arg) {
   const std::string text = key_argument(arg);

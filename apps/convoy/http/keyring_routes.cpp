@@ -19,13 +19,6 @@ constexpr const char* kStageBody = R"({"encryption": "required"})";
 /// place.
 constexpr std::size_t kMaxQuoted = 32;
 
-bool is_key_id(std::string_view text) {
-  if (text.size() != 8) return false;
-  for (char c : text)
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) return false;
-  return true;
-}
-
 Json keyring_json(const AgentKeyring& keyring) {
   KeyringStatus s;
   try {
